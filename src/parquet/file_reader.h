@@ -67,6 +67,7 @@ class ParquetFile {
   std::shared_ptr<RandomAccessFile> file_;
   FileMetaData metadata_;
   Schema schema_;
+  uint64_t data_end_ = 0;  // where the footer starts: no page may extend past it
 };
 
 }  // namespace frocket::parquet
