@@ -1,3 +1,7 @@
 #include "cli/app.h"
+#include "common/allocator.h"
 
-int main(int argc, char** argv) { return frocket::cli::Run(argc, argv); }
+int main(int argc, char** argv) {
+  frocket::TuneAllocator();
+  return frocket::cli::Run(argc, argv);
+}
