@@ -208,6 +208,12 @@ ChunkStatistics ParquetFile::Statistics(int row_group, int column) const {
       std::memcpy(&f, v->data(), 4);
       return std::isnan(f);
     }
+    if (c.type == ValueType::kFloat16 && v->size() == 2) {
+      // IEEE half, little endian: NaN has an all-ones exponent and a non-zero mantissa.
+      uint16_t h = static_cast<uint16_t>(static_cast<uint8_t>((*v)[0]) |
+                                         (static_cast<uint8_t>((*v)[1]) << 8));
+      return (h & 0x7C00) == 0x7C00 && (h & 0x03FF) != 0;
+    }
     if (c.physical == PhysicalType::kDouble && v->size() == 8) {
       double d;
       std::memcpy(&d, v->data(), 8);
