@@ -16,17 +16,19 @@ class PlainDecoder {
 
   // n values of `width` bytes each (INT32, INT64, INT96, FLOAT, DOUBLE, FLBA) to out.
   void DecodeFixed(int width, uint8_t* out, size_t n);
-  // n bit-packed booleans to out, one byte (0 or 1) per value.
+  // n bit-packed booleans to out, one byte (0 or 1) per value. Calls may be repeated on one
+  // page: the bit position carries over.
   void DecodeBooleans(uint8_t* out, size_t n);
   // n length-prefixed byte arrays appended to builder.
   void DecodeByteArrays(ByteArrayBuilder* builder, size_t n);
 
+  // Bytes not yet consumed (a partly used boolean byte counts as remaining).
   size_t remaining() const { return static_cast<size_t>(end_ - data_); }
 
  private:
   const uint8_t* data_;
   const uint8_t* end_;
-  uint64_t bit_offset_ = 0;  // booleans: bits consumed from data_
+  uint64_t bit_offset_ = 0;  // booleans: bits (0..7) already used of the byte at data_
 };
 
 }  // namespace frocket::parquet
