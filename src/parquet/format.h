@@ -2,8 +2,13 @@
 // snake_case). Only what a reader or writer of flat files needs is kept; unknown fields and
 // union members are skipped by the decoder. Optional thrift fields are std::optional.
 //
-// Decoding (thrift/metadata_decoder.cc) checks every count and length against the bytes it
+// Decoding (thrift/metadata_codec.cc) checks every count and length against the bytes it
 // has, so these structs never hold sizes that were not backed by input.
+//
+// Enum numbers this version does not know are kept as cast values (every int32 is a valid value
+// of these enums), so later layers can report them: "unsupported encoding 12". The one
+// exception is SchemaElement.type, which stays empty for an unknown number while raw_type keeps
+// it. The *Name functions return "UNKNOWN" for such values.
 #pragma once
 
 #include <cstdint>
@@ -111,10 +116,12 @@ struct LogicalType {
   Kind kind = Kind::kNone;
   int32_t decimal_scale = 0;
   int32_t decimal_precision = 0;
-  bool is_adjusted_to_utc = false;  // TIME and TIMESTAMP
+  bool is_adjusted_to_utc = false;    // TIME and TIMESTAMP
   TimeUnit unit = TimeUnit::kMillis;  // TIME and TIMESTAMP
-  int8_t bit_width = 0;  // INTEGER
-  bool is_signed = true;  // INTEGER
+  int8_t bit_width = 0;               // INTEGER
+  bool is_signed = true;              // INTEGER
+
+  friend bool operator==(const LogicalType&, const LogicalType&) = default;
 };
 
 struct SchemaElement {
@@ -129,6 +136,8 @@ struct SchemaElement {
   std::optional<int32_t> precision;
   std::optional<int32_t> field_id;
   LogicalType logical_type;
+
+  friend bool operator==(const SchemaElement&, const SchemaElement&) = default;
 };
 
 struct Statistics {
@@ -140,17 +149,24 @@ struct Statistics {
   std::optional<std::string> min_value;
   std::optional<bool> is_max_value_exact;
   std::optional<bool> is_min_value_exact;
+  std::optional<int64_t> nan_count;  // field 9: FLOAT, DOUBLE and FLOAT16 columns
+
+  friend bool operator==(const Statistics&, const Statistics&) = default;
 };
 
 struct KeyValue {
   std::string key;
   std::optional<std::string> value;
+
+  friend bool operator==(const KeyValue&, const KeyValue&) = default;
 };
 
 struct PageEncodingStats {
   PageType page_type = PageType::kDataPage;
   Encoding encoding = Encoding::kPlain;
   int32_t count = 0;
+
+  friend bool operator==(const PageEncodingStats&, const PageEncodingStats&) = default;
 };
 
 struct ColumnMetaData {
@@ -170,6 +186,8 @@ struct ColumnMetaData {
   std::vector<PageEncodingStats> encoding_stats;
   std::optional<int64_t> bloom_filter_offset;
   std::optional<int32_t> bloom_filter_length;
+
+  friend bool operator==(const ColumnMetaData&, const ColumnMetaData&) = default;
 };
 
 struct ColumnChunk {
@@ -180,14 +198,18 @@ struct ColumnChunk {
   std::optional<int32_t> offset_index_length;
   std::optional<int64_t> column_index_offset;
   std::optional<int32_t> column_index_length;
-  bool has_crypto_metadata = false;  // field 8: the column is encrypted
+  bool has_crypto_metadata = false;            // field 8: the column is encrypted
   bool has_encrypted_column_metadata = false;  // field 9
+
+  friend bool operator==(const ColumnChunk&, const ColumnChunk&) = default;
 };
 
 struct SortingColumn {
   int32_t column_idx = 0;
   bool descending = false;
   bool nulls_first = false;
+
+  friend bool operator==(const SortingColumn&, const SortingColumn&) = default;
 };
 
 struct RowGroup {
@@ -198,6 +220,16 @@ struct RowGroup {
   std::optional<int64_t> file_offset;
   std::optional<int64_t> total_compressed_size;
   std::optional<int16_t> ordinal;
+
+  friend bool operator==(const RowGroup&, const RowGroup&) = default;
+};
+
+// The ColumnOrder union: which order min_value/max_value follow. Statistics of a column whose
+// order is kUnknown (a member this version does not know) must be ignored.
+enum class ColumnOrder : int8_t {
+  kUnknown,
+  kTypeDefined,        // TYPE_ORDER (id 1): the order of the logical or physical type
+  kIeee754TotalOrder,  // IEEE_754_TOTAL_ORDER (id 2): floats in IEEE 754 totalOrder
 };
 
 struct FileMetaData {
@@ -209,7 +241,13 @@ struct FileMetaData {
   std::optional<std::string> created_by;
   // column_orders: true per leaf when TYPE_ORDER was given (min_value/max_value are valid).
   std::vector<bool> column_orders_type_defined;
+  // column_orders in full, one per leaf when present. The decoder fills both vectors; the
+  // encoder writes this one when it is not empty, else column_orders_type_defined (true as
+  // TYPE_ORDER, false as an empty union that readers treat as an unknown order).
+  std::vector<ColumnOrder> column_orders;
   bool has_encryption_algorithm = false;  // field 8: plaintext footer with encrypted columns
+
+  friend bool operator==(const FileMetaData&, const FileMetaData&) = default;
 };
 
 struct DataPageHeader {
@@ -218,12 +256,16 @@ struct DataPageHeader {
   Encoding definition_level_encoding = Encoding::kRle;
   Encoding repetition_level_encoding = Encoding::kRle;
   std::optional<Statistics> statistics;
+
+  friend bool operator==(const DataPageHeader&, const DataPageHeader&) = default;
 };
 
 struct DictionaryPageHeader {
   int32_t num_values = 0;
   Encoding encoding = Encoding::kPlain;
   std::optional<bool> is_sorted;
+
+  friend bool operator==(const DictionaryPageHeader&, const DictionaryPageHeader&) = default;
 };
 
 struct DataPageHeaderV2 {
@@ -235,6 +277,8 @@ struct DataPageHeaderV2 {
   int32_t repetition_levels_byte_length = 0;
   bool is_compressed = true;  // default per the spec
   std::optional<Statistics> statistics;
+
+  friend bool operator==(const DataPageHeaderV2&, const DataPageHeaderV2&) = default;
 };
 
 struct PageHeader {
@@ -246,6 +290,8 @@ struct PageHeader {
   std::optional<DataPageHeader> data_page_header;
   std::optional<DictionaryPageHeader> dictionary_page_header;
   std::optional<DataPageHeaderV2> data_page_header_v2;
+
+  friend bool operator==(const PageHeader&, const PageHeader&) = default;
 };
 
 const char* PhysicalTypeName(PhysicalType type);
