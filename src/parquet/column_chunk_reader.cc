@@ -346,8 +346,10 @@ PageHeader ChunkReader::ReadPageHeader(uint64_t* header_size) {
       *header_size = DecodePageHeader(chunk_.data() + offset, available, &header);
       return header;
     } catch (const Error& e) {
-      // The header may only look truncated because the declared chunk size is too small.
-      if (chunk_end_ >= location_.read_limit || available >= (uint64_t{1} << 24)) {
+      // The header may only look truncated because the declared chunk size is too small;
+      // any other decoding error is real damage.
+      bool truncated = std::string_view(e.what()).rfind("thrift: input ends early", 0) == 0;
+      if (!truncated || chunk_end_ >= location_.read_limit || available >= (uint64_t{1} << 24)) {
         Fail(std::string("bad page header: ") + e.what());
       }
       EnsureBytes(std::min<uint64_t>(location_.read_limit, chunk_end_ + std::max<uint64_t>(available, 4096)));
