@@ -115,7 +115,7 @@ struct BooleanTraits {
   using T = uint8_t;
   using Key = uint32_t;  // unused: booleans are never dictionary encoded
   using Stats = FixedStatistics<uint8_t>;
-  static constexpr bool kByteArray = false, kDictionary = false, kDelta = false;
+  [[maybe_unused]] static constexpr bool kByteArray = false, kDictionary = false, kDelta = false;
 };
 template <typename V, typename K>
 struct FixedTraits {
@@ -129,7 +129,7 @@ struct ByteArrayTraits {
   using T = std::string_view;
   using Key = std::string_view;
   using Stats = ByteArrayStatistics;
-  static constexpr bool kByteArray = true, kDictionary = true, kDelta = false;
+  [[maybe_unused]] static constexpr bool kByteArray = true, kDictionary = true, kDelta = false;
 };
 
 template <typename Traits>
