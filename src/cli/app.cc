@@ -6,7 +6,10 @@
 #include <new>
 
 #include "cli/cat_command.h"
+#include "cli/datagen_command.h"
+#include "cli/dataset_commands.h"
 #include "cli/inspect_command.h"
+#include "cli/prepare_command.h"
 #include "common/error.h"
 
 // The build may pass the project version; this fallback keeps a bare compile working.
@@ -23,6 +26,12 @@ using AddCommand = void (*)(CLI::App&);
 constexpr AddCommand kCommands[] = {
     AddInspectCommand,
     AddCatCommand,
+    AddDatagenCommand,
+    AddRegisterCommand,
+    AddListCommand,
+    AddInfoCommand,
+    AddUnregisterCommand,
+    AddPrepareCommand,
 };
 
 int ExitCodeFor(ErrorKind kind) {
