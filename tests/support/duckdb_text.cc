@@ -432,6 +432,10 @@ std::string SlotText(const ColumnDescriptor& c, const ColumnVector& v, int64_t s
     case ValueType::kDate:
       return DuckDbDateText(v.Get<int32_t>(slot));
     case ValueType::kTime: {
+      // DuckDB 1.5 reads TIME(NANOS) without UTC adjustment as TIME_NS, printed to nine digits.
+      if (c.unit == TimeUnit::kNanos && !DuckDbUtc(c)) {
+        return TimeOfDayText(v.Get<int64_t>(slot), 9);
+      }
       int64_t micros;
       if (c.physical == PhysicalType::kInt32) {
         micros = static_cast<int64_t>(v.Get<int32_t>(slot)) * 1000;
@@ -599,7 +603,8 @@ std::string DuckDbTypeName(const parquet::ColumnDescriptor& c) {
     case ValueType::kDate:
       return "DATE";
     case ValueType::kTime:
-      return DuckDbUtc(c) ? "TIME WITH TIME ZONE" : "TIME";
+      if (DuckDbUtc(c)) return "TIME WITH TIME ZONE";
+      return c.unit == TimeUnit::kNanos ? "TIME_NS" : "TIME";
     case ValueType::kTimestamp:
       if (DuckDbUtc(c)) return "TIMESTAMP WITH TIME ZONE";
       if (!c.int96 && c.unit == TimeUnit::kNanos) return "TIMESTAMP_NS";

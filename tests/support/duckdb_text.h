@@ -7,7 +7,7 @@
 //   INT32/INT64 (no annotation or INT(n, signed)) -> TINYINT..BIGINT, INT(n, unsigned) ->
 //   UTINYINT..UBIGINT; FLOAT16 -> FLOAT; DECIMAL -> DECIMAL(p,s); STRING/ENUM -> VARCHAR;
 //   JSON -> JSON; unannotated BYTE_ARRAY/FIXED_LEN_BYTE_ARRAY, BSON and unknown logical types ->
-//   BLOB; DATE -> DATE; TIME -> TIME (TIME WITH TIME ZONE when isAdjustedToUTC);
+//   BLOB; DATE -> DATE; TIME -> TIME (TIME_NS for NANOS, TIME WITH TIME ZONE when isAdjustedToUTC);
 //   TIMESTAMP(MILLIS|MICROS) and INT96 -> TIMESTAMP; TIMESTAMP(NANOS) -> TIMESTAMP_NS; any
 //   TIMESTAMP with isAdjustedToUTC -> TIMESTAMP WITH TIME ZONE (microseconds, printed "+00" since
 //   the dumps run with TimeZone=UTC); UUID -> UUID; INTERVAL -> INTERVAL; GEOMETRY -> GEOMETRY
