@@ -92,10 +92,33 @@ run_ctest() {
   return ${status}
 }
 
+# Configures a preset. When the preset's compiler differs from the one an existing build
+# directory was made with (build/asan used to be g++, the preset now says clang++-14), CMake
+# wipes the cache and re-runs itself without the preset's variables, so the asan build would
+# silently lose -fsanitize; configuring once more applies them.
+configure_preset() {
+  local preset="$1"
+  local log="${repo_root}/build/configure-${preset}.log"
+  mkdir -p "${repo_root}/build"
+  cmake --preset "${preset}" -DFROCKET_WERROR=ON 2>&1 | tee "${log}"
+  local status=${PIPESTATUS[0]}
+  if [[ ${status} -eq 0 ]] && grep -q "require your cache to be deleted" "${log}"; then
+    echo "test.sh: the cache of build/${preset} was reset; configuring again to apply the preset"
+    cmake --preset "${preset}" -DFROCKET_WERROR=ON
+    status=$?
+  fi
+  if [[ ${status} -eq 0 && "${preset}" == asan ]] &&
+    ! grep -q "^FROCKET_SANITIZE:BOOL=ON$" "${repo_root}/build/asan/CMakeCache.txt"; then
+    echo "test.sh: build/asan is configured without FROCKET_SANITIZE=ON" >&2
+    status=1
+  fi
+  return ${status}
+}
+
 # Configures, builds and tests one preset.
 build_and_test() {
   local preset="$1"
-  if step "configure ${preset}" cmake --preset "${preset}" -DFROCKET_WERROR=ON; then
+  if step "configure ${preset}" configure_preset "${preset}"; then
     if step "build ${preset}" cmake --build --preset "${preset}" -j "${jobs}"; then
       step "test ${preset}" run_ctest "${preset}"
     else
