@@ -1,6 +1,7 @@
 // Interoperability of frocket's Parquet writer: files written by ParquetWriter are read by
 // DuckDB (read_with_duckdb.mjs) and by arrow-rs through parquet-wasm
-// (read_with_parquet_wasm.cjs), and every cell must come back exactly as written.
+// (read_with_parquet_wasm.cjs), and, for the codecs it decompresses by itself, by hyparquet
+// (read_with_hyparquet.mjs); every cell must come back exactly as written.
 //
 // One file per codec; each holds every writer type x REQUIRED / OPTIONAL x null pattern (none,
 // some, all) x value distribution (few distinct, random, sorted) x encoding choice (auto,
@@ -201,7 +202,12 @@ TEST_P(WriterInteropTest, DuckDbAndArrowReadEveryCell) {
     writer->Close();
   }
 
-  for (const std::string script : {"read_with_duckdb.mjs", "read_with_parquet_wasm.cjs"}) {
+  std::vector<std::string> scripts = {"read_with_duckdb.mjs", "read_with_parquet_wasm.cjs"};
+  // hyparquet decompresses only SNAPPY and UNCOMPRESSED pages without extra packages.
+  if (GetParam() == Codec::kSnappy || GetParam() == Codec::kUncompressed) {
+    scripts.push_back("read_with_hyparquet.mjs");
+  }
+  for (const std::string& script : scripts) {
     std::vector<nlohmann::json> lines = RunReader(script, file);
     ASSERT_FALSE(lines.empty()) << script;
     const nlohmann::json& header = lines[0];
@@ -214,6 +220,8 @@ TEST_P(WriterInteropTest, DuckDbAndArrowReadEveryCell) {
       EXPECT_EQ(header["columns"][c][0], col.name) << script;
       if (script == "read_with_duckdb.mjs") {
         EXPECT_EQ(type, DuckDbType(col.type)) << col.name;
+      } else if (script == "read_with_hyparquet.mjs") {
+        EXPECT_EQ(type, PhysicalTypeName(WriterPhysicalType(col.type))) << col.name;
       } else {
         std::string prefix = ArrowFormatPrefix(col.type);
         EXPECT_EQ(type.substr(0, prefix.size()), prefix) << col.name;
