@@ -1,6 +1,7 @@
 #include "parquet/codec/codec.h"
 
 #include <cstring>
+#include <string_view>
 #include <string>
 
 #include "common/error.h"
@@ -19,28 +20,11 @@ void CopyUncompressed(const uint8_t* src, size_t src_size, uint8_t* dst, size_t 
   if (dst_size != 0) std::memcpy(dst, src, dst_size);
 }
 
-// Codec names as the Parquet specification spells them. Kept here rather than using
-// CodecName() so that error messages do not depend on the metadata code.
+// The codec's name as the Parquet specification spells it, or nullptr for numbers outside
+// the enum (the caller then prints the number).
 const char* SpecName(Codec codec) {
-  switch (codec) {
-    case Codec::kUncompressed:
-      return "UNCOMPRESSED";
-    case Codec::kSnappy:
-      return "SNAPPY";
-    case Codec::kGzip:
-      return "GZIP";
-    case Codec::kLzo:
-      return "LZO";
-    case Codec::kBrotli:
-      return "BROTLI";
-    case Codec::kLz4:
-      return "LZ4";
-    case Codec::kZstd:
-      return "ZSTD";
-    case Codec::kLz4Raw:
-      return "LZ4_RAW";
-  }
-  return nullptr;
+  const char* name = CodecName(codec);
+  return std::string_view(name) == "UNKNOWN" ? nullptr : name;
 }
 
 [[noreturn]] void ThrowUnsupported(Codec codec) {
