@@ -663,31 +663,20 @@ void CellFormatter::AppendValueOf(const ColumnVector& v, int64_t row, std::strin
   }
 }
 
+// Every Kind, once: both dispatch switches below expand it, so they cannot drift apart.
+#define FROCKET_FOR_EACH_VALUE_KIND(X)                                                        \
+  X(kBoolean)                                                                                 \
+  X(kInt32) X(kUInt32) X(kInt64) X(kUInt64) X(kFloat16) X(kFloat) X(kDouble) X(kDecimalInt32) \
+      X(kDecimalInt64) X(kDecimalBytes) X(kString) X(kBase64) X(kDate) X(kTime32) X(kTime64)  \
+          X(kTimestamp64) X(kTimestampInt96) X(kUuid)
+
 void CellFormatter::AppendValue(const ColumnVector& values, int64_t row, std::string* out) const {
   switch (kind_) {
 #define FROCKET_VALUE_KIND_CASE(k)            \
   case Kind::k:                               \
     AppendValueOf<Kind::k>(values, row, out); \
     return;
-    FROCKET_VALUE_KIND_CASE(kBoolean)
-    FROCKET_VALUE_KIND_CASE(kInt32)
-    FROCKET_VALUE_KIND_CASE(kUInt32)
-    FROCKET_VALUE_KIND_CASE(kInt64)
-    FROCKET_VALUE_KIND_CASE(kUInt64)
-    FROCKET_VALUE_KIND_CASE(kFloat16)
-    FROCKET_VALUE_KIND_CASE(kFloat)
-    FROCKET_VALUE_KIND_CASE(kDouble)
-    FROCKET_VALUE_KIND_CASE(kDecimalInt32)
-    FROCKET_VALUE_KIND_CASE(kDecimalInt64)
-    FROCKET_VALUE_KIND_CASE(kDecimalBytes)
-    FROCKET_VALUE_KIND_CASE(kString)
-    FROCKET_VALUE_KIND_CASE(kBase64)
-    FROCKET_VALUE_KIND_CASE(kDate)
-    FROCKET_VALUE_KIND_CASE(kTime32)
-    FROCKET_VALUE_KIND_CASE(kTime64)
-    FROCKET_VALUE_KIND_CASE(kTimestamp64)
-    FROCKET_VALUE_KIND_CASE(kTimestampInt96)
-    FROCKET_VALUE_KIND_CASE(kUuid)
+    FROCKET_FOR_EACH_VALUE_KIND(FROCKET_VALUE_KIND_CASE)
 #undef FROCKET_VALUE_KIND_CASE
   }
 }
@@ -747,25 +736,7 @@ void CellFormatter::AppendRange(const ColumnVector& vector, int64_t begin, int64
   case Kind::k:                                             \
     AppendRangeOf<Kind::k>(vector, begin, end, text, ends); \
     return;
-    FROCKET_VALUE_KIND_CASE(kBoolean)
-    FROCKET_VALUE_KIND_CASE(kInt32)
-    FROCKET_VALUE_KIND_CASE(kUInt32)
-    FROCKET_VALUE_KIND_CASE(kInt64)
-    FROCKET_VALUE_KIND_CASE(kUInt64)
-    FROCKET_VALUE_KIND_CASE(kFloat16)
-    FROCKET_VALUE_KIND_CASE(kFloat)
-    FROCKET_VALUE_KIND_CASE(kDouble)
-    FROCKET_VALUE_KIND_CASE(kDecimalInt32)
-    FROCKET_VALUE_KIND_CASE(kDecimalInt64)
-    FROCKET_VALUE_KIND_CASE(kDecimalBytes)
-    FROCKET_VALUE_KIND_CASE(kString)
-    FROCKET_VALUE_KIND_CASE(kBase64)
-    FROCKET_VALUE_KIND_CASE(kDate)
-    FROCKET_VALUE_KIND_CASE(kTime32)
-    FROCKET_VALUE_KIND_CASE(kTime64)
-    FROCKET_VALUE_KIND_CASE(kTimestamp64)
-    FROCKET_VALUE_KIND_CASE(kTimestampInt96)
-    FROCKET_VALUE_KIND_CASE(kUuid)
+    FROCKET_FOR_EACH_VALUE_KIND(FROCKET_VALUE_KIND_CASE)
 #undef FROCKET_VALUE_KIND_CASE
   }
 }
