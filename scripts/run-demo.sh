@@ -1,8 +1,7 @@
 #!/usr/bin/env bash
 # Demo: installs the dependencies, builds frocket (release preset), generates a demo dataset of
 # 3 million events bucketed by user with `frocket datagen`, registers it in a demo catalog, and
-# shows what frocket knows about it: `frocket info`, `frocket inspect` of one file and
-# `frocket cat --limit 5`.
+# runs two queries on it: a funnel and an audience query (examples/queries/).
 #
 # Usage: scripts/run-demo.sh [--no-install]
 set -euo pipefail
@@ -30,5 +29,6 @@ run() {
 run datagen --rows 3000000 --users 200000 --files 8 --seed 42 --out "${demo}/events" --overwrite
 run register demo "${demo}/events" --group-id-column user_id --timestamp-column ts
 run info demo
-run inspect "${demo}/events/part-00000.parquet"
-run cat "${demo}/events/part-00000.parquet" --limit 5
+run cat "${demo}/events/part-00000.parquet" --limit 3
+run query demo --file examples/queries/funnel.json
+run query demo --file examples/queries/audience.json

@@ -10,6 +10,7 @@
 #include "cli/dataset_commands.h"
 #include "cli/inspect_command.h"
 #include "cli/prepare_command.h"
+#include "cli/query_command.h"
 #include "common/error.h"
 
 // The build may pass the project version; this fallback keeps a bare compile working.
@@ -32,6 +33,7 @@ constexpr AddCommand kCommands[] = {
     AddInfoCommand,
     AddUnregisterCommand,
     AddPrepareCommand,
+    AddQueryCommand,
 };
 
 int ExitCodeFor(ErrorKind kind) {
