@@ -577,6 +577,9 @@ void FileTask::ReadRows() {
         const uint32_t* codes = gid.values.as<uint32_t>();
         for (int64_t i = 0; i < slice.count; ++i) {
           uint32_t code = codes[rows ? rows[i] : i];
+          if (code >= code_ids.size()) {
+            ThrowCorrupt(file_->name() + ": dictionary code out of range in the group id column");
+          }
           if (code_ids[code] < 0) code_ids[code] = intern(dict.GetBytes(code));
           gid_[base + i] = code_ids[code];
         }

@@ -5,6 +5,7 @@
 #include <cstring>
 
 #include "common/bucket.h"
+#include "common/error.h"
 
 namespace frocket {
 
@@ -79,6 +80,7 @@ void ValueDictionary::AddRows(const parquet::ColumnVector& column, const uint32_
         continue;
       }
       uint32_t code = codes[r];
+      if (code >= code_ids_.size()) ThrowCorrupt("dictionary code out of range in a string column");
       uint32_t& id = code_ids_[code];
       if (id == kNull) id = IdOfString(dict.GetBytes(code));
       ids[i] = id;
