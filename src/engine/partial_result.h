@@ -89,7 +89,9 @@ struct PerValuePartial {
 };
 
 struct ScalarPartial {
-  int64_t count = 0;  // non-null (and non-NaN for FLOAT) values
+  // `count`: non-null values (NaN included: it is a value). sum/min/max/mean: the values they
+  // used, non-null and not NaN.
+  int64_t count = 0;
   NumericSum sum;
   // min / max over those values: INT exact in int_min/int_max, FLOAT in real_min/real_max.
   bool has_min_max = false;
