@@ -387,7 +387,7 @@ class Evaluator {
   // Section 6, by brute force: every chain of rows is enumerated and checked against the
   // definition literally.
   SequenceOutcome MatchSequence(const Sequence& seq, const Group& g) const {
-    SeqState s{seq};
+    SeqState s(seq);
     for (size_t i = 0; i < seq.steps.size(); ++i) {
       if (seq.steps[i].row_found) {
         s.positive.push_back(static_cast<int>(i));
@@ -431,6 +431,7 @@ class Evaluator {
   }
 
   struct SeqState {
+    explicit SeqState(const Sequence& sequence) : seq(sequence) {}
     const Sequence& seq;
     std::vector<int> positive;                      // step index of each positive step
     std::vector<std::vector<int>> negative_before;  // [k]: negatives between positive k-1, k
