@@ -164,6 +164,7 @@ run_fuzzer() {
 if [[ ${asan} -eq 1 && -x "${repo_root}/build/asan/fuzz/parquet_reader_fuzzer" ]]; then
   step "fuzz parquet reader (60 s)" run_fuzzer parquet_reader_fuzzer 60 "${FROCKET_TEST_CORPUS:-}/data"
   step "fuzz query parser (30 s)" run_fuzzer query_parser_fuzzer 30 "${repo_root}/tests/queries/validation"
+  step "fuzz partial results (15 s)" run_fuzzer partial_result_fuzzer 15 ""
 fi
 
 echo
