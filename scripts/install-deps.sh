@@ -10,6 +10,8 @@ packages=(
   cmake ninja-build g++ ccache pkg-config
   libzstd-dev libsnappy-dev liblz4-dev zlib1g-dev libbrotli-dev
   libcli11-dev nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev libxxhash-dev libre2-dev
+  libcurl4-openssl-dev libssl-dev libhiredis-dev libcpp-httplib-dev  # S3, HTTP API, Redis
+  redis-server  # started by the cluster tests themselves, never as a service
   clang-14 libclang-rt-14-dev
   ca-certificates  # npm fetches over https; Debian's nodejs only recommends it
 )

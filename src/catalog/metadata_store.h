@@ -15,7 +15,10 @@
 // may also be shared by many processes at once.
 #pragma once
 
+#include <cstdint>
+#include <map>
 #include <memory>
+#include <mutex>
 #include <optional>
 #include <string>
 #include <vector>
@@ -32,6 +35,16 @@ class MetadataStore {
   virtual std::optional<DatasetInfo> Get(const std::string& name) const = 0;
   virtual std::vector<DatasetInfo> List() const = 0;
   virtual bool Delete(const std::string& name) = 0;
+
+  // When a dataset was last queried (unix seconds), for the API's rule that a dataset queried in
+  // the last 30 s is not unregistered without force. The base keeps it in this process's memory;
+  // the Redis store keeps it in Redis so that every server sees every other server's queries.
+  virtual void MarkUsed(const std::string& name, int64_t unix_seconds);
+  virtual std::optional<int64_t> LastUsed(const std::string& name) const;
+
+ private:
+  mutable std::mutex last_used_mutex_;
+  std::map<std::string, int64_t> last_used_;
 };
 
 // A catalog directory on the local file system: `dir`/datasets/NAME.json per dataset, and
@@ -45,6 +58,14 @@ std::unique_ptr<MetadataStore> OpenLocalMetadataStore(const std::string& dir);
 
 // Records held in memory (copies), guarded by a mutex.
 std::unique_ptr<MetadataStore> MakeMemoryMetadataStore();
+
+// Datasets in Redis at `redis_url` (redis://[user:password@]host:port[/db]): the hash
+// PREFIX + "datasets" maps each name to its record's JSON, PREFIX + "dataset_lastused" maps
+// names to unix seconds. Throws Error(kUnavailable) naming host and port when Redis cannot be
+// reached, Error(kInvalidArgument) for a bad URL or a rediss:// one (no TLS in this build).
+// Implemented in cluster/redis_metadata_store.cc.
+std::unique_ptr<MetadataStore> OpenRedisMetadataStore(const std::string& redis_url,
+                                                      const std::string& prefix = "frocket:");
 
 // The catalog directory to use: `flag` when not empty, else $FROCKET_CATALOG_DIR when set and
 // not empty, else $HOME/.frocket. Throws Error(kInvalidArgument) when none is available.

@@ -43,6 +43,8 @@ int ExitCodeFor(ErrorKind kind) {
     case ErrorKind::kNotSupported:
       return 2;
     case ErrorKind::kIo:
+    case ErrorKind::kUnavailable:
+    case ErrorKind::kTimeout:
     case ErrorKind::kInternal:
       return 1;
   }

@@ -8,6 +8,8 @@ const char* ErrorKindName(ErrorKind kind) {
     case ErrorKind::kCorruptFile: return "corrupt file";
     case ErrorKind::kNotSupported: return "not supported";
     case ErrorKind::kIo: return "I/O error";
+    case ErrorKind::kUnavailable: return "unavailable";
+    case ErrorKind::kTimeout: return "timeout";
     case ErrorKind::kInternal: return "internal error";
   }
   return "error";

@@ -13,6 +13,8 @@ enum class ErrorKind {
   kCorruptFile,      // the file is not valid Parquet, or is damaged
   kNotSupported,     // valid, but a feature we do not read (encryption, LZO, nested columns)
   kIo,               // the file system or network failed
+  kUnavailable,      // a service the query needs (Redis, workers) cannot be reached
+  kTimeout,          // the work ran past its time limit
   kInternal,         // a bug in frocket
 };
 
