@@ -2,18 +2,19 @@
 // user would run it, on datasets written here and catalogs in temporary directories. Expected
 // values come from the data the tests write.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <nlohmann/json.hpp>
 #include <sstream>
 #include <string>
 #include <vector>
 
+#include "support/background_process.h"
 #include "unit/catalog/dataset_files.h"
 
 namespace frocket {
@@ -26,11 +27,8 @@ using catalog_testing::TimestampColumn;
 using catalog_testing::WriteFile;
 using nlohmann::json;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = test_support::CommandResult;
+using test_support::EnvironmentList;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -39,38 +37,9 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-std::string ShellQuote(const std::string& s) {
-  std::string quoted = "'";
-  for (char c : s) {
-    if (c == '\'')
-      quoted += "'\\''";
-    else
-      quoted += c;
-  }
-  return quoted + "'";
-}
-
-std::string CommandLine(const std::vector<std::string>& args) {
-  std::string command = ShellQuote(FROCKET_BINARY);
-  for (const std::string& arg : args) command += " " + ShellQuote(arg);
-  return command;
-}
-
-// Runs frocket with `args` (after `env_prefix`, e.g. "FROCKET_CATALOG_DIR=/x"), capturing output.
-Result Frocket(const std::vector<std::string>& args, const std::string& env_prefix = "") {
-  static int counter = 0;
-  std::string base = ::testing::TempDir() + "frocket_catalog_cli_" + std::to_string(::getpid()) +
-                     "_" + std::to_string(counter++);
-  std::string command = (env_prefix.empty() ? "" : "env " + env_prefix + " ") + CommandLine(args) +
-                        " >" + ShellQuote(base + ".out") + " 2>" + ShellQuote(base + ".err");
-  int status = std::system(command.c_str());
-  Result result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = ReadFile(base + ".out");
-  result.err = ReadFile(base + ".err");
-  std::remove((base + ".out").c_str());
-  std::remove((base + ".err").c_str());
-  return result;
+// Runs frocket with `args` and `env` on top of this process's environment, capturing output.
+Result Frocket(const std::vector<std::string>& args, const EnvironmentList& env = {}) {
+  return test_support::RunFrocket(args, env);
 }
 
 bool Contains(const std::string& text, const std::string& part) {
@@ -232,7 +201,7 @@ TEST(CatalogCliTest, CatalogFromTheEnvironment) {
   TempDir tmp;
   std::string data = tmp / "events";
   WriteEvents(data);
-  std::string env = "FROCKET_CATALOG_DIR=" + ShellQuote(tmp / "envcat");
+  const EnvironmentList env = {{"FROCKET_CATALOG_DIR", tmp / "envcat"}};
   Result r =
       Frocket({"register", "e", data, "--group-id-column", "uid", "--timestamp-column", "ts"}, env);
   ASSERT_EQ(r.exit_code, 0) << r.err;
@@ -241,7 +210,7 @@ TEST(CatalogCliTest, CatalogFromTheEnvironment) {
   r = Frocket({"list", "--catalog", tmp / "other"}, env);
   EXPECT_TRUE(Contains(r.out, "no datasets")) << r.out;
   // HOME is the last resort.
-  r = Frocket({"list"}, "-u FROCKET_CATALOG_DIR HOME=" + ShellQuote(tmp / "home"));
+  r = Frocket({"list"}, {{"FROCKET_CATALOG_DIR", std::nullopt}, {"HOME", tmp / "home"}});
   EXPECT_EQ(r.exit_code, 0) << r.err;
   EXPECT_TRUE(Contains(r.out, tmp / "home/.frocket")) << r.out;
 }
@@ -330,15 +299,15 @@ TEST(CatalogCliTest, ConcurrentRegistrationsBothLand) {
   // Several rounds: two processes register different names and a shared one at the same time.
   for (int round = 0; round < 3; ++round) {
     std::string a = "a" + std::to_string(round), b = "b" + std::to_string(round);
-    std::string script = "(" + CommandLine(RegisterArgs(catalog, a, data)) +
-                         " >/dev/null; echo $? >" + ShellQuote(tmp / "rc_a") + ") & (" +
-                         CommandLine(RegisterArgs(catalog, b, data)) + " >/dev/null; echo $? >" +
-                         ShellQuote(tmp / "rc_b") + ") & (" +
-                         CommandLine(RegisterArgs(catalog, "shared", data)) + " >/dev/null) & (" +
-                         CommandLine(RegisterArgs(catalog, "shared", data)) + " >/dev/null) & wait";
-    ASSERT_EQ(std::system(script.c_str()), 0);
-    EXPECT_EQ(ReadFile(tmp / "rc_a"), "0\n");
-    EXPECT_EQ(ReadFile(tmp / "rc_b"), "0\n");
+    std::vector<std::unique_ptr<test_support::BackgroundProcess>> processes;
+    for (const std::string& name : {a, b, std::string("shared"), std::string("shared")}) {
+      std::vector<std::string> argv{FROCKET_BINARY};
+      for (const std::string& arg : RegisterArgs(catalog, name, data)) argv.push_back(arg);
+      processes.push_back(std::make_unique<test_support::BackgroundProcess>(argv));
+    }
+    for (int i = 0; i < 4; ++i) {
+      EXPECT_EQ(processes[i]->Wait(std::chrono::seconds(60)), 0) << processes[i]->Log();
+    }
   }
   Result r = Frocket({"list", "--json", "--catalog", catalog});
   ASSERT_EQ(r.exit_code, 0) << r.err;

@@ -4,7 +4,6 @@
 // (data/generated/gen_expected.*), upstream docs (int96_from_spark.md, data/README.md) and
 // manifest.json. Tests that need the corpus skip unless FROCKET_TEST_CORPUS points at it.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -18,16 +17,14 @@
 #include <string>
 #include <vector>
 
+#include "support/background_process.h"
+
 namespace frocket {
 namespace {
 
 using nlohmann::json;
 
-struct Result {
-  int exit_code = -1;
-  std::string out;
-  std::string err;
-};
+using Result = test_support::CommandResult;
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);
@@ -36,34 +33,8 @@ std::string ReadFile(const std::string& path) {
   return buffer.str();
 }
 
-std::string ShellQuote(const std::string& s) {
-  std::string quoted = "'";
-  for (char c : s) {
-    if (c == '\'')
-      quoted += "'\\''";
-    else
-      quoted += c;
-  }
-  return quoted + "'";
-}
-
 // Runs the frocket binary with `args`, capturing stdout and stderr.
-Result Frocket(const std::vector<std::string>& args) {
-  static int counter = 0;
-  std::string base = testing::TempDir() + "frocket_cli_test_" + std::to_string(::getpid()) + "_" +
-                     std::to_string(counter++);
-  std::string command = ShellQuote(FROCKET_BINARY);
-  for (const std::string& arg : args) command += " " + ShellQuote(arg);
-  command += " >" + ShellQuote(base + ".out") + " 2>" + ShellQuote(base + ".err");
-  int status = std::system(command.c_str());
-  Result result;
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  result.out = ReadFile(base + ".out");
-  result.err = ReadFile(base + ".err");
-  std::remove((base + ".out").c_str());
-  std::remove((base + ".err").c_str());
-  return result;
-}
+Result Frocket(const std::vector<std::string>& args) { return test_support::RunFrocket(args); }
 
 std::vector<std::string> Lines(const std::string& text) {
   std::vector<std::string> lines;

@@ -16,7 +16,6 @@
 // keep the generated files (they are kept anyway when a test fails, and the directory is
 // printed).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cmath>
@@ -31,6 +30,8 @@
 #include <string>
 #include <vector>
 
+#include "support/background_process.h"
+
 namespace frocket {
 namespace {
 
@@ -43,50 +44,9 @@ constexpr double kRelativeTolerance = 1e-9;
 // sketch's error at the test's sizes, which are exact anyway.
 constexpr double kApproximateDistinctTolerance = 0.02;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-int RunCommand(const std::string& command) {
-  int status = std::system(command.c_str());
-  if (status == -1 || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
-}
-
-std::string ReadWholeFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::optional<std::string> SkipReason() {
-  const char* modules = std::getenv("FROCKET_TEST_NODE_MODULES");
-  if (modules == nullptr || *modules == '\0') {
-    return "FROCKET_TEST_NODE_MODULES is not set (run `npm ci` in tests/interop and point it at "
-           "tests/interop/node_modules, as scripts/test.sh does)";
-  }
-  if (RunCommand("node --version > /dev/null 2>&1") != 0) {
-    return "node is not installed (scripts/install-deps.sh installs it)";
-  }
-  return std::nullopt;
-}
-
-// Runs `command` with stdout and stderr to `log`; on failure returns a message with the log.
-std::optional<std::string> RunLogged(const std::string& command, const fs::path& log) {
-  int status = RunCommand(command + " > " + Quote(log.string()) + " 2>&1");
-  if (status == 0) return std::nullopt;
-  return "`" + command + "` exited with status " + std::to_string(status) + ":\n" +
-         ReadWholeFile(log);
-}
+using test_support::NodeSkipReason;
+using test_support::ReadWholeFile;
+using test_support::RunLogged;
 
 bool NumbersMatch(const Json& expected, const Json& actual) {
   if (expected.is_null() || actual.is_null()) return expected.is_null() && actual.is_null();
@@ -239,31 +199,31 @@ class ResultComparison {
 class EngineDuckDbTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (SkipReason()) return;
+    if (NodeSkipReason()) return;
     std::string pattern = (fs::temp_directory_path() / "frocket-engine-duckdb-XXXXXX").string();
     if (mkdtemp(pattern.data()) == nullptr) {
       setup_error_ = new std::string("mkdtemp failed for " + pattern);
       return;
     }
     dir_ = new fs::path(pattern);
-    const std::string frocket = Quote(FROCKET_BINARY);
+    const std::string frocket = FROCKET_BINARY;
     const fs::path data = *dir_ / "data";
-    const std::string catalog = Quote((*dir_ / "catalog").string());
+    const std::string catalog = (*dir_ / "catalog").string();
     std::optional<std::string> error =
-        RunLogged(frocket + " datagen --rows 200000 --users 20000 --files 4 --seed 7 --out " +
-                      Quote(data.string()),
+        RunLogged({frocket, "datagen", "--rows", "200000", "--users", "20000", "--files", "4",
+                   "--seed", "7", "--out", data.string()},
                   *dir_ / "datagen.log");
     if (!error) {
-      error = RunLogged(frocket + " register events " + Quote(data.string()) +
-                            " --group-id-column user_id --timestamp-column ts --catalog " + catalog,
+      error = RunLogged({frocket, "register", "events", data.string(), "--group-id-column",
+                         "user_id", "--timestamp-column", "ts", "--catalog", catalog},
                         *dir_ / "register.log");
     }
     if (!error) {
       const fs::path script =
           fs::path(FROCKET_SOURCE_DIR) / "tests" / "interop" / "engine_duckdb.mjs";
-      error = RunLogged("node " + Quote(script.string()) + " " + Quote(data.string()) + " " +
-                            Quote((*dir_ / "expected.json").string()),
-                        *dir_ / "duckdb.log");
+      error =
+          RunLogged({"node", script.string(), data.string(), (*dir_ / "expected.json").string()},
+                    *dir_ / "duckdb.log");
     }
     if (!error) {
       Json parsed = Json::parse(ReadWholeFile(*dir_ / "expected.json"), nullptr, false);
@@ -294,7 +254,7 @@ class EngineDuckDbTest : public ::testing::Test {
   }
 
   void SetUp() override {
-    if (std::optional<std::string> reason = SkipReason()) GTEST_SKIP() << *reason;
+    if (std::optional<std::string> reason = NodeSkipReason()) GTEST_SKIP() << *reason;
     ASSERT_EQ(setup_error_, nullptr) << *setup_error_;
   }
 
@@ -306,19 +266,15 @@ class EngineDuckDbTest : public ::testing::Test {
   static void CheckCase(const Json& c) {
     const std::string name = c["name"].get<std::string>();
     const fs::path query_file = *dir_ / (name + ".query.json");
-    const fs::path out = *dir_ / (name + ".result.json");
-    const fs::path err = *dir_ / (name + ".stderr");
     std::ofstream(query_file) << c["query"].dump(1) << "\n";
-    const std::string command = Quote(FROCKET_BINARY) + " query events --file " +
-                                Quote(query_file.string()) + " --format json --catalog " +
-                                Quote((*dir_ / "catalog").string()) + " > " + Quote(out.string()) +
-                                " 2> " + Quote(err.string());
-    const int status = RunCommand(command);
+    const test_support::CommandResult r =
+        test_support::RunFrocket({"query", "events", "--file", query_file.string(), "--format",
+                                  "json", "--catalog", (*dir_ / "catalog").string()});
     const std::string context = "case " + name + "\nquery: " + c["query"].dump() + "\n";
-    EXPECT_EQ(status, 0) << context << command << "\nstderr: " << ReadWholeFile(err);
-    Json actual = Json::parse(ReadWholeFile(out), nullptr, false);
+    EXPECT_EQ(r.exit_code, 0) << context << "stderr: " << r.err;
+    Json actual = Json::parse(r.out, nullptr, false);
     if (actual.is_discarded()) {
-      ADD_FAILURE() << context << "stdout is not one JSON document:\n" << ReadWholeFile(out);
+      ADD_FAILURE() << context << "stdout is not one JSON document:\n" << r.out;
       return;
     }
     ResultComparison comparison;

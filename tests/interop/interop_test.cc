@@ -20,7 +20,6 @@
 // FROCKET_KEEP_INTEROP_FILES=1 to keep the generated files (they are kept anyway when a test
 // fails, and the directory is printed).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <algorithm>
@@ -39,6 +38,7 @@
 #include "common/error.h"
 #include "parquet/file_reader.h"
 #include "storage/file.h"
+#include "support/background_process.h"
 #include "support/duckdb_text.h"
 
 namespace frocket {
@@ -51,44 +51,8 @@ constexpr int kShownMismatchesPerColumn = 5;
 // Long strings are cut in messages.
 constexpr size_t kShownTextLength = 160;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-std::string ReadWholeFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-// Runs a shell command, returning its exit status (or -1 when it did not exit normally).
-int RunCommand(const std::string& command) {
-  int status = std::system(command.c_str());
-  if (status == -1 || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
-}
-
-// The reason the interop tests cannot run here, or nullopt when they can.
-std::optional<std::string> SkipReason() {
-  const char* modules = std::getenv("FROCKET_TEST_NODE_MODULES");
-  if (modules == nullptr || *modules == '\0') {
-    return "FROCKET_TEST_NODE_MODULES is not set (run `npm ci` in tests/interop and point it at "
-           "tests/interop/node_modules, as scripts/test.sh does)";
-  }
-  if (RunCommand("node --version > /dev/null 2>&1") != 0) {
-    return "node is not installed (scripts/install-deps.sh installs it)";
-  }
-  return std::nullopt;
-}
+using test_support::NodeSkipReason;
+using test_support::ReadWholeFile;
 
 std::string Shown(std::string_view text) {
   std::string out = nlohmann::json(std::string(text.substr(0, kShownTextLength)))
@@ -326,12 +290,9 @@ Generated Generate(const std::string& script) {
   DirectoriesToRemove().push_back(result.dir);
   fs::path script_path = fs::path(FROCKET_SOURCE_DIR) / "tests" / "interop" / script;
   fs::path log = result.dir / (script + ".log");
-  std::string command = "node " + Quote(script_path.string()) + " " + Quote(result.dir.string()) +
-                        " > " + Quote(log.string()) + " 2>&1";
-  int status = RunCommand(command);
-  if (status != 0) {
-    result.error = "`" + command + "` exited with status " + std::to_string(status) + ":\n" +
-                   ReadWholeFile(log);
+  if (std::optional<std::string> error =
+          test_support::RunLogged({"node", script_path.string(), result.dir.string()}, log)) {
+    result.error = *error;
     return result;
   }
   for (const auto& entry : fs::directory_iterator(result.dir)) {
@@ -461,7 +422,7 @@ void CheckFile(const fs::path& file) {
 class InteropTest : public ::testing::Test {
  protected:
   void SetUp() override {
-    if (std::optional<std::string> reason = SkipReason()) GTEST_SKIP() << *reason;
+    if (std::optional<std::string> reason = NodeSkipReason()) GTEST_SKIP() << *reason;
   }
 
   static void TearDownTestSuite() {

@@ -9,7 +9,6 @@
 // FROCKET_TEST_NODE_MODULES is unset or node is missing. Set FROCKET_KEEP_INTEROP_FILES=1 to
 // keep the generated files (they are kept anyway when a test fails).
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -23,6 +22,7 @@
 #include <vector>
 
 #include "common/bucket.h"
+#include "support/background_process.h"
 
 namespace frocket {
 namespace {
@@ -30,52 +30,18 @@ namespace {
 namespace fs = std::filesystem;
 using nlohmann::json;
 
-std::string Quote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) {
-    if (c == '\'') {
-      out += "'\\''";
-    } else {
-      out += c;
-    }
-  }
-  return out + "'";
-}
-
-int RunCommand(const std::string& command) {
-  int status = std::system(command.c_str());
-  if (status == -1 || !WIFEXITED(status)) return -1;
-  return WEXITSTATUS(status);
-}
-
-std::string ReadWholeFile(const fs::path& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::ostringstream text;
-  text << in.rdbuf();
-  return text.str();
-}
-
-std::optional<std::string> SkipReason() {
-  const char* modules = std::getenv("FROCKET_TEST_NODE_MODULES");
-  if (modules == nullptr || *modules == '\0') {
-    return "FROCKET_TEST_NODE_MODULES is not set (run `npm ci` in tests/interop and point it at "
-           "tests/interop/node_modules, as scripts/test.sh does)";
-  }
-  if (RunCommand("node --version > /dev/null 2>&1") != 0) {
-    return "node is not installed (scripts/install-deps.sh installs it)";
-  }
-  return std::nullopt;
-}
+using test_support::NodeSkipReason;
+using test_support::ReadWholeFile;
 
 class PrepareInteropTest : public ::testing::Test {
  protected:
   static void SetUpTestSuite() {
-    if (SkipReason()) return;
+    if (NodeSkipReason()) return;
     dir_ = new fs::path(fs::path(testing::TempDir()) /
                         ("frocket_prepare_interop_" + std::to_string(::getpid())));
     fs::remove_all(*dir_);
     fs::create_directories(*dir_);
-    made_ = Node("make " + Quote(dir_->string()), *dir_ / "make.json") == 0;
+    made_ = Node({"make", dir_->string()}, *dir_ / "make.json") == 0;
   }
   static void TearDownTestSuite() {
     if (dir_ == nullptr) return;
@@ -89,7 +55,7 @@ class PrepareInteropTest : public ::testing::Test {
     dir_ = nullptr;
   }
   void SetUp() override {
-    if (std::optional<std::string> reason = SkipReason()) GTEST_SKIP() << *reason;
+    if (std::optional<std::string> reason = NodeSkipReason()) GTEST_SKIP() << *reason;
     ASSERT_TRUE(made_) << "prepare_interop.mjs make failed; see " << (*dir_ / "make.json.err");
   }
   void TearDown() override {
@@ -97,32 +63,35 @@ class PrepareInteropTest : public ::testing::Test {
   }
 
   // Runs the node script with `args`, stdout to `out` and stderr to `out`.err.
-  static int Node(const std::string& args, const fs::path& out) {
-    std::string script = std::string(FROCKET_SOURCE_DIR) + "/tests/interop/prepare_interop.mjs";
-    return RunCommand("node " + Quote(script) + " " + args + " > " + Quote(out.string()) + " 2> " +
-                      Quote(out.string() + ".err"));
+  static int Node(const std::vector<std::string>& args, const fs::path& out) {
+    std::vector<std::string> argv{
+        "node", std::string(FROCKET_SOURCE_DIR) + "/tests/interop/prepare_interop.mjs"};
+    argv.insert(argv.end(), args.begin(), args.end());
+    const test_support::CommandResult r = test_support::RunCommand(argv);
+    std::ofstream(out) << r.out;
+    std::ofstream(out.string() + ".err") << r.err;
+    return r.exit_code;
   }
 
   // Prepares `input` into `out` with `files` buckets, then returns DuckDB's check of it.
   json PrepareAndCheck(const std::string& input, const std::string& truth, const std::string& out,
-                       uint32_t files, const std::string& extra_flags) {
+                       uint32_t files, const std::vector<std::string>& extra_flags) {
     fs::path out_dir = *dir_ / out;
-    std::string command = Quote(FROCKET_BINARY) + " prepare " + Quote((*dir_ / input).string()) +
-                          " --group-id-column user_id --timestamp-column ts --files " +
-                          std::to_string(files) + " --out " + Quote(out_dir.string()) + " " +
-                          extra_flags + " > " + Quote(out_dir.string() + ".out") + " 2> " +
-                          Quote(out_dir.string() + ".err");
-    int code = RunCommand(command);
-    EXPECT_EQ(code, 0) << command << "\n" << ReadWholeFile(out_dir.string() + ".err");
-    if (code != 0) return json();
-    std::string summary = ReadWholeFile(out_dir.string() + ".err");
+    std::vector<std::string> args{"prepare",       (*dir_ / input).string(), "--group-id-column",
+                                  "user_id",       "--timestamp-column",     "ts",
+                                  "--files",       std::to_string(files),    "--out",
+                                  out_dir.string()};
+    args.insert(args.end(), extra_flags.begin(), extra_flags.end());
+    const test_support::CommandResult r = test_support::RunFrocket(args);
+    EXPECT_EQ(r.exit_code, 0) << r.err;
+    if (r.exit_code != 0) return json();
+    const std::string& summary = r.err;
     EXPECT_NE(summary.find("6000 rows in, 6000 rows written, 0 bad rows, " + std::to_string(files) +
                            " files"),
               std::string::npos)
         << summary;
     fs::path check = *dir_ / (out + ".check.json");
-    EXPECT_EQ(
-        Node("check " + Quote((*dir_ / truth).string()) + " " + Quote(out_dir.string()), check), 0)
+    EXPECT_EQ(Node({"check", (*dir_ / truth).string(), out_dir.string()}, check), 0)
         << ReadWholeFile(check.string() + ".err");
     return json::parse(ReadWholeFile(check), nullptr, false);
   }
@@ -170,26 +139,26 @@ void ExpectIntegerTypes(const json& result) {
 TEST_F(PrepareInteropTest, Csv) {
   // The smallest memory limit forces spilling and merging.
   json result =
-      PrepareAndCheck("events.csv", "truth.parquet", "out_csv", 4, "--memory-limit 256KiB");
+      PrepareAndCheck("events.csv", "truth.parquet", "out_csv", 4, {"--memory-limit", "256KiB"});
   ExpectDataset(result, 4, false);
   ExpectIntegerTypes(result);
 }
 
 TEST_F(PrepareInteropTest, JsonLines) {
   json result = PrepareAndCheck("events.jsonl", "truth.parquet", "out_jsonl", 5,
-                                "--memory-limit 256KiB --codec snappy");
+                                {"--memory-limit", "256KiB", "--codec", "snappy"});
   ExpectDataset(result, 5, false);
   ExpectIntegerTypes(result);
 }
 
 TEST_F(PrepareInteropTest, Parquet) {
-  json result = PrepareAndCheck("events.parquet", "truth.parquet", "out_parquet", 3, "");
+  json result = PrepareAndCheck("events.parquet", "truth.parquet", "out_parquet", 3, {});
   ExpectDataset(result, 3, false);
   ExpectIntegerTypes(result);
 }
 
 TEST_F(PrepareInteropTest, CsvWithStringIdsAndIsoTimestamps) {
-  json result = PrepareAndCheck("events_iso.csv", "truth_iso.parquet", "out_iso", 4, "");
+  json result = PrepareAndCheck("events_iso.csv", "truth_iso.parquet", "out_iso", 4, {});
   ExpectDataset(result, 4, true);
   EXPECT_EQ(result["types"]["user_id"], "VARCHAR");
   EXPECT_EQ(result["types"]["ts"], "TIMESTAMP WITH TIME ZONE");

@@ -11,7 +11,6 @@
 // Needs node and the npm packages of tests/interop; skips when FROCKET_TEST_NODE_MODULES is
 // unset. Set FROCKET_KEEP_INTEROP_FILES=1 to keep the files and the readers' output.
 #include <gtest/gtest.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include <cstdio>
@@ -24,6 +23,7 @@
 #include <vector>
 
 #include "parquet/writer/file_writer.h"
+#include "support/background_process.h"
 #include "unit/writer/writer_test_data.h"
 
 namespace frocket::parquet {
@@ -32,12 +32,6 @@ namespace {
 namespace fs = std::filesystem;
 using testing::Distribution;
 using testing::NullPattern;
-
-std::string ShellQuote(const std::string& s) {
-  std::string out = "'";
-  for (char c : s) out += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return out + "'";
-}
 
 // The cell text the reader scripts print for row `row` of `v` (see read_with_duckdb.mjs).
 std::optional<std::string> CellText(const ColumnVector& v, WriterType type, int64_t row) {
@@ -113,13 +107,9 @@ std::string ArrowFormatPrefix(WriterType type) {
 class WriterInteropTest : public ::testing::TestWithParam<Codec> {
  protected:
   void SetUp() override {
-    const char* modules = std::getenv("FROCKET_TEST_NODE_MODULES");
-    if (modules == nullptr || *modules == '\0') {
-      GTEST_SKIP() << "FROCKET_TEST_NODE_MODULES is unset: set it to tests/interop/node_modules "
-                      "(after npm ci there) to read our files with DuckDB and parquet-wasm";
+    if (std::optional<std::string> reason = test_support::NodeSkipReason()) {
+      GTEST_SKIP() << *reason;
     }
-    if (std::system("node --version > /dev/null 2>&1") != 0)
-      GTEST_SKIP() << "node is not installed";
     dir_ = fs::temp_directory_path() /
            ("frocket_writer_interop_" + std::to_string(::getpid()) + "_" + CodecName(GetParam()));
     fs::create_directories(dir_);
@@ -138,17 +128,10 @@ class WriterInteropTest : public ::testing::TestWithParam<Codec> {
   std::vector<nlohmann::json> RunReader(const std::string& script, const std::string& file) {
     std::string out =
         (dir_ / (fs::path(file).filename().string() + "." + script + ".jsonl")).string();
-    std::string err = out + ".err";
-    std::string command =
-        "node " + ShellQuote(std::string(FROCKET_SOURCE_DIR) + "/tests/interop/" + script) + " " +
-        ShellQuote(file) + " > " + ShellQuote(out) + " 2> " + ShellQuote(err);
-    int status = std::system(command.c_str());
-    std::ifstream err_in(err);
-    std::stringstream err_text;
-    err_text << err_in.rdbuf();
-    EXPECT_TRUE(status != -1 && WIFEXITED(status) && WEXITSTATUS(status) == 0)
-        << script << " failed on " << file << ":\n"
-        << err_text.str();
+    const test_support::CommandResult r = test_support::RunCommand(
+        {"node", std::string(FROCKET_SOURCE_DIR) + "/tests/interop/" + script, file});
+    std::ofstream(out) << r.out;
+    EXPECT_EQ(r.exit_code, 0) << script << " failed on " << file << ":\n" << r.err;
     std::vector<nlohmann::json> lines;
     std::ifstream in(out);
     std::string line;

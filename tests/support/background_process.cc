@@ -17,7 +17,7 @@
 #include <stdexcept>
 #include <thread>
 
-namespace frocket::testing {
+namespace frocket::test_support {
 namespace {
 
 extern "C" char** environ;
@@ -38,7 +38,9 @@ std::vector<std::string> ChildEnvironment(const EnvironmentList& env) {
     for (const auto& [k, v] : env) overridden = overridden || k == key;
     if (!overridden) result.push_back(entry);
   }
-  for (const auto& [k, v] : env) result.push_back(k + "=" + v);
+  for (const auto& [k, v] : env) {
+    if (v) result.push_back(k + "=" + *v);
+  }
   return result;
 }
 
@@ -150,12 +152,7 @@ std::optional<int> BackgroundProcess::Wait(std::chrono::milliseconds timeout) {
   return status_ ? std::optional<int>(ExitCodeOf(*status_)) : std::nullopt;
 }
 
-std::string BackgroundProcess::Log() const {
-  std::ifstream in(log_path_, std::ios::binary);
-  std::ostringstream out;
-  out << in.rdbuf();
-  return out.str();
-}
+std::string BackgroundProcess::Log() const { return ReadWholeFile(log_path_); }
 
 int FreeLoopbackPort() {
   const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
@@ -270,4 +267,43 @@ CommandResult RunCommand(const std::vector<std::string>& argv, const std::string
   return result;
 }
 
-}  // namespace frocket::testing
+CommandResult RunFrocket(const std::vector<std::string>& args, const EnvironmentList& env,
+                         const std::string& input) {
+  std::vector<std::string> argv{FROCKET_BINARY};
+  argv.insert(argv.end(), args.begin(), args.end());
+  return RunCommand(argv, input, env);
+}
+
+std::optional<std::string> RunLogged(const std::vector<std::string>& argv,
+                                     const std::string& log_path) {
+  CommandResult r = RunCommand(argv);
+  {
+    std::ofstream log(log_path, std::ios::binary);
+    log << r.out << r.err;
+  }
+  if (r.exit_code == 0) return std::nullopt;
+  std::string command;
+  for (const std::string& arg : argv) command += (command.empty() ? "" : " ") + arg;
+  return "`" + command + "` exited with status " + std::to_string(r.exit_code) + ":\n" + r.out +
+         r.err;
+}
+
+std::optional<std::string> NodeSkipReason() {
+  const char* modules = std::getenv("FROCKET_TEST_NODE_MODULES");
+  if (modules == nullptr || *modules == '\0') {
+    return "FROCKET_TEST_NODE_MODULES is not set (run `npm ci` in tests/interop and point it at "
+           "tests/interop/node_modules, as scripts/test.sh does)";
+  }
+  if (!ProgramAvailable("node"))
+    return "node is not installed (scripts/install-deps.sh installs it)";
+  return std::nullopt;
+}
+
+std::string ReadWholeFile(const std::string& path) {
+  std::ifstream in(path, std::ios::binary);
+  std::ostringstream out;
+  out << in.rdbuf();
+  return out.str();
+}
+
+}  // namespace frocket::test_support

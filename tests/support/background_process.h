@@ -12,9 +12,10 @@
 #include <utility>
 #include <vector>
 
-namespace frocket::testing {
+namespace frocket::test_support {
 
-using EnvironmentList = std::vector<std::pair<std::string, std::string>>;
+// Variables to set in a child's environment on top of ours; a nullopt value removes the variable.
+using EnvironmentList = std::vector<std::pair<std::string, std::optional<std::string>>>;
 
 class BackgroundProcess {
  public:
@@ -69,4 +70,20 @@ struct CommandResult {
 CommandResult RunCommand(const std::vector<std::string>& argv, const std::string& input = "",
                          const EnvironmentList& env = {});
 
-}  // namespace frocket::testing
+// Runs the `frocket` binary built with these tests (FROCKET_BINARY) with `args`.
+CommandResult RunFrocket(const std::vector<std::string>& args, const EnvironmentList& env = {},
+                         const std::string& input = "");
+
+// Runs `argv` with stdout and stderr written to `log_path` (stdout first). Returns nothing on
+// success, else a message with the command line, its exit code and the log.
+std::optional<std::string> RunLogged(const std::vector<std::string>& argv,
+                                     const std::string& log_path);
+
+// Why the tests that need node and the npm packages of tests/interop cannot run here
+// (FROCKET_TEST_NODE_MODULES unset, or no node), or nothing when they can.
+std::optional<std::string> NodeSkipReason();
+
+// The whole content of a file ("" when it cannot be read).
+std::string ReadWholeFile(const std::string& path);
+
+}  // namespace frocket::test_support

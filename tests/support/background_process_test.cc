@@ -3,7 +3,7 @@
 #include <gtest/gtest.h>
 #include <signal.h>
 
-namespace frocket::testing {
+namespace frocket::test_support {
 namespace {
 
 TEST(RunCommandTest, CapturesOutputsInputAndExitCode) {
@@ -44,4 +44,4 @@ TEST(BackgroundProcessTest, PortHelpers) {
 }
 
 }  // namespace
-}  // namespace frocket::testing
+}  // namespace frocket::test_support
