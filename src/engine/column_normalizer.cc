@@ -9,6 +9,7 @@
 
 #include "catalog/schema_mapping.h"
 #include "common/error.h"
+#include "parquet/decimal_value.h"
 
 namespace frocket {
 namespace {
@@ -18,10 +19,9 @@ using parquet::ColumnVector;
 using parquet::PhysicalType;
 using parquet::ValueType;
 
-// The same bounds `frocket cat` applies (value_text.cc): no valid schema has a larger scale,
-// and a longer unscaled value would make the exact base-10 conversion quadratic in its length.
-constexpr int32_t kMaxDecimalScale = 1024;
-constexpr size_t kMaxDecimalBytes = 512;
+using parquet::FormatUInt128;
+using parquet::HalfToFloat;
+using parquet::kMaxDecimalScale;
 constexpr int kUuidTextLength = 36;
 constexpr char kHex[] = "0123456789abcdef";
 
@@ -139,26 +139,6 @@ void ConvertInt64Ticks(ColumnVector* raw, ColumnVector* out, const ColumnDescrip
 // ---------------------------------------------------------------------------------------------
 // Floating point.
 
-// IEEE 754 binary16 to binary32; every half value is exactly representable as a float. (The
-// same conversion `frocket cat` uses; value_text.cc keeps its copy private.)
-float HalfToFloat(uint16_t half) {
-  uint32_t sign = static_cast<uint32_t>(half >> 15) << 31;
-  uint32_t exponent = (half >> 10) & 0x1f;
-  uint32_t mantissa = half & 0x3ff;
-  uint32_t bits;
-  if (exponent == 0) {
-    float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-    return sign != 0 ? -magnitude : magnitude;
-  }
-  if (exponent == 31) {
-    bits = sign | 0x7f800000u | (mantissa << 13);
-  } else {
-    bits = sign | ((exponent - 15 + 127) << 23) | (mantissa << 13);
-  }
-  float result;
-  std::memcpy(&result, &bits, sizeof(result));
-  return result;
-}
 
 // Powers of ten that are exact doubles (10^22 is the largest).
 constexpr double kExactPowersOfTen[] = {1e0,  1e1,  1e2,  1e3,  1e4,  1e5,  1e6,  1e7,
@@ -187,15 +167,6 @@ double ParseScaled(bool negative, std::string_view digits, int32_t scale) {
   return value;
 }
 
-// Decimal digits of a 128-bit magnitude, right-aligned ending at `end`; returns the first.
-char* FormatUInt128(unsigned __int128 v, char* end) {
-  char* p = end;
-  do {
-    *--p = static_cast<char>('0' + static_cast<int>(v % 10));
-    v /= 10;
-  } while (v != 0);
-  return p;
-}
 
 double ScaledInt128(bool negative, unsigned __int128 magnitude, int32_t scale) {
   if (magnitude <= kMaxExactInteger && scale <= kMaxExactPowerOfTen) {
@@ -215,51 +186,9 @@ double ScaledInt64(int64_t unscaled, int32_t scale) {
 
 // A big-endian two's complement unscaled value of any length (an empty one is 0).
 double ScaledBytes(const uint8_t* p, size_t n, int32_t scale) {
-  if (n == 0) return 0.0;
-  bool negative = (p[0] & 0x80) != 0;
-  // Sign-extension bytes carry no digits.
-  uint8_t extension = negative ? 0xff : 0x00;
-  while (n > 1 && p[0] == extension && ((p[1] & 0x80) != 0) == negative) {
-    ++p;
-    --n;
-  }
-  if (n <= 16) {
-    unsigned __int128 bits = negative ? ~static_cast<unsigned __int128>(0) : 0;
-    for (size_t i = 0; i < n; ++i) bits = (bits << 8) | p[i];
-    return ScaledInt128(negative, negative ? ~bits + 1 : bits, scale);
-  }
-  if (n > kMaxDecimalBytes) {
-    ThrowNotSupported("decimal values longer than " + std::to_string(kMaxDecimalBytes) +
-                      " significant bytes are not supported; got " + std::to_string(n));
-  }
-  // Long division of the magnitude by 10^9 gives nine digits at a time.
-  std::vector<uint8_t> magnitude(p, p + n);
-  if (negative) {
-    unsigned carry = 1;
-    for (size_t i = n; i-- > 0;) {
-      unsigned v = static_cast<uint8_t>(~magnitude[i]) + carry;
-      magnitude[i] = static_cast<uint8_t>(v);
-      carry = v >> 8;
-    }
-  }
-  std::string reversed;
-  size_t first = 0;
-  while (first < magnitude.size()) {
-    uint64_t remainder = 0;
-    for (size_t i = first; i < magnitude.size(); ++i) {
-      uint64_t v = (remainder << 8) | magnitude[i];
-      magnitude[i] = static_cast<uint8_t>(v / 1000000000);
-      remainder = v % 1000000000;
-    }
-    while (first < magnitude.size() && magnitude[first] == 0) ++first;
-    for (int d = 0; d < 9; ++d) {
-      reversed.push_back(static_cast<char>('0' + remainder % 10));
-      remainder /= 10;
-    }
-  }
-  while (reversed.size() > 1 && reversed.back() == '0') reversed.pop_back();
-  std::string digits(reversed.rbegin(), reversed.rend());
-  return ParseScaled(negative, digits, scale);
+  const parquet::DecimalMagnitude m = parquet::DecodeDecimalBytes(p, n);
+  if (m.fits_128) return ScaledInt128(m.negative, m.value, scale);
+  return ParseScaled(m.negative, m.digits, scale);
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -5,15 +5,11 @@
 #include <cstring>
 
 #include "common/error.h"
+#include "parquet/decimal_value.h"
 
 namespace frocket::parquet {
 namespace {
 
-constexpr int kMaxDecimalScale = 1024;
-// Unscaled decimals longer than 16 bytes take a quadratic base-10 conversion; past this many
-// significant bytes (about 1,200 digits) a value cannot come from any sensible writer, and
-// converting it could take seconds per cell.
-constexpr size_t kMaxDecimalBytes = 512;
 constexpr int64_t kSecondsPerDay = 86400;
 constexpr int64_t kJulianDayOfEpoch = 2440588;
 
@@ -76,25 +72,6 @@ void AppendFloating(F value, TextFormat format, std::string* out) {
   out->append(buf, result.ptr);
 }
 
-// IEEE 754 binary16 to binary32; every half value is exactly representable as a float.
-float HalfToFloat(uint16_t half) {
-  uint32_t sign = static_cast<uint32_t>(half >> 15) << 31;
-  uint32_t exponent = (half >> 10) & 0x1f;
-  uint32_t mantissa = half & 0x3ff;
-  uint32_t bits;
-  if (exponent == 0) {
-    // Zero or subnormal: mantissa * 2^-24, exact in float.
-    float magnitude = std::ldexp(static_cast<float>(mantissa), -24);
-    return sign != 0 ? -magnitude : magnitude;
-  } else if (exponent == 31) {
-    bits = sign | 0x7f800000u | (mantissa << 13);
-  } else {
-    bits = sign | ((exponent - 15 + 127) << 23) | (mantissa << 13);
-  }
-  float result;
-  std::memcpy(&result, &bits, sizeof(result));
-  return result;
-}
 
 // ---------------------------------------------------------------------------------------------
 // Strings.
@@ -306,83 +283,19 @@ void AppendDecimal64(int64_t unscaled, int32_t scale, TextFormat format, std::st
   AppendScaledDigits(unscaled < 0, std::string_view(buf, result.ptr - buf), scale, format, out);
 }
 
-// Writes the decimal digits of `v` right-aligned ending at `end`; returns the first digit.
-char* FormatUInt128(unsigned __int128 v, char* end) {
-  constexpr uint64_t kTenPow19 = 10000000000000000000ULL;
-  char* p = end;
-  while (v >= kTenPow19) {
-    uint64_t chunk = static_cast<uint64_t>(v % kTenPow19);
-    v /= kTenPow19;
-    for (int i = 0; i < 19; ++i) {
-      *--p = static_cast<char>('0' + chunk % 10);
-      chunk /= 10;
-    }
-  }
-  uint64_t rest = static_cast<uint64_t>(v);
-  do {
-    *--p = static_cast<char>('0' + rest % 10);
-    rest /= 10;
-  } while (rest != 0);
-  return p;
-}
 
 // Big-endian two's complement of any length.
 void AppendDecimalBytes(const uint8_t* p, size_t n, int32_t scale, TextFormat format,
                         std::string* out) {
-  if (n == 0) {
-    AppendScaledDigits(false, "0", scale, format, out);
+  const DecimalMagnitude m = DecodeDecimalBytes(p, n);
+  if (!m.fits_128) {
+    AppendScaledDigits(m.negative, m.digits, scale, format, out);
     return;
   }
-  bool negative = (p[0] & 0x80) != 0;
-  // Sign-extension bytes carry no digits; dropping them keeps short values on the fast path.
-  uint8_t extension = negative ? 0xff : 0x00;
-  while (n > 1 && p[0] == extension && ((p[1] & 0x80) != 0) == negative) {
-    ++p;
-    --n;
-  }
-  if (n <= 16) {
-    unsigned __int128 bits = negative ? ~static_cast<unsigned __int128>(0) : 0;
-    for (size_t i = 0; i < n; ++i) bits = (bits << 8) | p[i];
-    unsigned __int128 magnitude = negative ? ~bits + 1 : bits;
-    char buf[48];
-    char* first = FormatUInt128(magnitude, buf + sizeof(buf));
-    AppendScaledDigits(negative, std::string_view(first, buf + sizeof(buf) - first), scale, format,
-                       out);
-    return;
-  }
-  if (n > kMaxDecimalBytes) {
-    ThrowNotSupported("decimal values longer than " + std::to_string(kMaxDecimalBytes) +
-                      " significant bytes are not supported; got " + std::to_string(n));
-  }
-  // Generic path: negate into a magnitude, then peel off nine digits at a time by long division
-  // of the big-endian byte string by 10^9.
-  std::vector<uint8_t> magnitude(p, p + n);
-  if (negative) {
-    unsigned carry = 1;
-    for (size_t i = n; i-- > 0;) {
-      unsigned v = static_cast<uint8_t>(~magnitude[i]) + carry;
-      magnitude[i] = static_cast<uint8_t>(v);
-      carry = v >> 8;
-    }
-  }
-  std::string reversed;  // digits, least significant first
-  size_t first = 0;
-  while (first < magnitude.size()) {
-    uint64_t remainder = 0;
-    for (size_t i = first; i < magnitude.size(); ++i) {
-      uint64_t v = (remainder << 8) | magnitude[i];
-      magnitude[i] = static_cast<uint8_t>(v / 1000000000);
-      remainder = v % 1000000000;
-    }
-    while (first < magnitude.size() && magnitude[first] == 0) ++first;
-    for (int d = 0; d < 9; ++d) {
-      reversed.push_back(static_cast<char>('0' + remainder % 10));
-      remainder /= 10;
-    }
-  }
-  while (reversed.size() > 1 && reversed.back() == '0') reversed.pop_back();
-  std::string digits(reversed.rbegin(), reversed.rend());
-  AppendScaledDigits(negative, digits, scale, format, out);
+  char buf[48];
+  char* first = FormatUInt128(m.value, buf + sizeof(buf));
+  AppendScaledDigits(m.negative, std::string_view(first, buf + sizeof(buf) - first), scale, format,
+                     out);
 }
 
 // ---------------------------------------------------------------------------------------------
