@@ -308,6 +308,8 @@ class Validator {
   std::optional<Filter> ParseFilter(const JsonNode& node, const std::string& path,
                                     bool allow_short);
   std::optional<std::vector<Filter>> ParseFilterList(const Member& member);
+  // A "filter" member (one filter) or a "filters" member (a list) into `out`; false on error.
+  bool ParseFilterOrFilters(const Member& member, std::vector<Filter>* out);
   std::optional<Filter> ParseFilterParts(const JsonNode& container, const std::string& path,
                                          const JsonNode* column, const std::string& column_path,
                                          const JsonNode* op, const std::string& op_path,
@@ -653,21 +655,7 @@ std::optional<Condition> Validator::ParseCondition(const JsonNode& node, const s
       ok = false;
     }
   }
-  if (kind_member->key == "filter") {
-    std::optional<Filter> filter = ParseFilter(*kind_member->value, kind_member->path, true);
-    if (filter) {
-      condition.filters.push_back(std::move(*filter));
-    } else {
-      ok = false;
-    }
-  } else {
-    std::optional<std::vector<Filter>> filters = ParseFilterList(*kind_member);
-    if (filters) {
-      condition.filters = std::move(*filters);
-    } else {
-      ok = false;
-    }
-  }
+  if (!ParseFilterOrFilters(*kind_member, &condition.filters)) ok = false;
 
   bool target_valid = true;
   if (const Member* target = object->Get("target")) {
@@ -1200,21 +1188,7 @@ std::optional<Step> Validator::ParseStep(const JsonNode& node, const std::string
     FailMissing(node, path, "a step needs 'filter' or 'filters', got neither");
     return std::nullopt;
   }
-  if (filter_member->key == "filter") {
-    std::optional<Filter> filter = ParseFilter(*filter_member->value, filter_member->path, true);
-    if (filter) {
-      step.filters.push_back(std::move(*filter));
-    } else {
-      ok = false;
-    }
-  } else {
-    std::optional<std::vector<Filter>> filters = ParseFilterList(*filter_member);
-    if (filters) {
-      step.filters = std::move(*filters);
-    } else {
-      ok = false;
-    }
-  }
+  if (!ParseFilterOrFilters(*filter_member, &step.filters)) ok = false;
   if (const Member* row_found = object->Get("rowFound")) {
     std::optional<bool> value = ReadBool(*row_found);
     if (!value) {
@@ -1243,6 +1217,19 @@ std::optional<Step> Validator::ParseStep(const JsonNode& node, const std::string
   }
   if (!ok) return std::nullopt;
   return step;
+}
+
+bool Validator::ParseFilterOrFilters(const Member& member, std::vector<Filter>* out) {
+  if (member.key == "filter") {
+    std::optional<Filter> filter = ParseFilter(*member.value, member.path, true);
+    if (!filter) return false;
+    out->push_back(std::move(*filter));
+    return true;
+  }
+  std::optional<std::vector<Filter>> filters = ParseFilterList(member);
+  if (!filters) return false;
+  *out = std::move(*filters);
+  return true;
 }
 
 void Validator::ParseAggregations(const Member& member, std::vector<Aggregation>* out) {

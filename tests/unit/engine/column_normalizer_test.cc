@@ -18,9 +18,12 @@
 #include "parquet/file_reader.h"
 #include "parquet/writer/file_writer.h"
 #include "storage/file.h"
+#include "support/engine_fixtures.h"
 
 namespace frocket {
 namespace {
+
+using test_support::SetValidity;
 
 using parquet::ColumnDescriptor;
 using parquet::ColumnVector;
@@ -34,35 +37,6 @@ const std::string kFile = "data/part-0.parquet";
 
 // ---------------------------------------------------------------------------------------------
 // Raw vectors as the reader returns them.
-
-void SetValidity(ColumnVector* v, const std::vector<bool>& valid) {
-  int64_t nulls = 0;
-  for (bool b : valid) nulls += b ? 0 : 1;
-  v->null_count = nulls;
-  if (nulls == 0) return;
-  std::vector<uint64_t> words((valid.size() + 63) / 64, 0);
-  for (size_t i = 0; i < valid.size(); ++i) {
-    if (valid[i]) words[i / 64] |= uint64_t{1} << (i % 64);
-  }
-  v->validity.Append(words.data(), words.size() * 8);
-}
-
-// A fixed-width vector; a null cell gets zero bytes, as the reader writes them.
-template <typename T>
-ColumnVector Fixed(PhysicalType physical, const std::vector<std::optional<T>>& cells) {
-  ColumnVector v;
-  v.physical = physical;
-  v.size = static_cast<int64_t>(cells.size());
-  std::vector<bool> valid;
-  for (const auto& c : cells) {
-    T value{};
-    if (c) value = *c;
-    v.values.Append(&value, sizeof(T));
-    valid.push_back(c.has_value());
-  }
-  SetValidity(&v, valid);
-  return v;
-}
 
 // FIXED_LEN_BYTE_ARRAY (or INT96 when width is 12 and physical says so).
 ColumnVector FixedBytes(PhysicalType physical, int32_t width,
@@ -221,7 +195,7 @@ ErrorKind ErrorKindOf(const std::function<void()>& f, std::string* message = nul
 
 TEST(ColumnNormalizerTest, SignedInt32WidthsSignExtend) {
   for (int bits : {8, 16, 32}) {
-    ColumnVector raw = Fixed<int32_t>(
+    ColumnVector raw = test_support::FixedVector<int32_t>(
         PhysicalType::kInt32, {-128, 127, std::nullopt, 0, -1, bits == 32 ? INT32_MIN : -32768});
     ColumnVector out =
         Normalize(std::move(raw), IntColumn(PhysicalType::kInt32, bits, true), ColumnKind::kInt);
@@ -233,18 +207,20 @@ TEST(ColumnNormalizerTest, SignedInt32WidthsSignExtend) {
 
 TEST(ColumnNormalizerTest, UnsignedInt32ZeroExtends) {
   // UINT32 uses all 32 bits: the int32 bit pattern -1 is 4294967295.
-  ColumnVector raw = Fixed<int32_t>(PhysicalType::kInt32, {-1, INT32_MIN, 7, std::nullopt});
+  ColumnVector raw =
+      test_support::FixedVector<int32_t>(PhysicalType::kInt32, {-1, INT32_MIN, 7, std::nullopt});
   EXPECT_EQ(
       Ints(Normalize(std::move(raw), IntColumn(PhysicalType::kInt32, 32, false), ColumnKind::kInt)),
       OptInts({4294967295, 2147483648, 7, std::nullopt}));
-  ColumnVector u16 = Fixed<int32_t>(PhysicalType::kInt32, {65535, 0, 255});
+  ColumnVector u16 = test_support::FixedVector<int32_t>(PhysicalType::kInt32, {65535, 0, 255});
   EXPECT_EQ(
       Ints(Normalize(std::move(u16), IntColumn(PhysicalType::kInt32, 16, false), ColumnKind::kInt)),
       OptInts({65535, 0, 255}));
 }
 
 TEST(ColumnNormalizerTest, SignedInt64IsMovedNotCopied) {
-  ColumnVector raw = Fixed<int64_t>(PhysicalType::kInt64, {kMin, kMax, std::nullopt, 0});
+  ColumnVector raw =
+      test_support::FixedVector<int64_t>(PhysicalType::kInt64, {kMin, kMax, std::nullopt, 0});
   const uint8_t* values = raw.values.data();
   const uint8_t* validity = raw.validity.data();
   ColumnVector out =
@@ -255,14 +231,15 @@ TEST(ColumnNormalizerTest, SignedInt64IsMovedNotCopied) {
 }
 
 TEST(ColumnNormalizerTest, Uint64UpToInt64MaxPassesAndAboveThrows) {
-  ColumnVector ok = Fixed<int64_t>(PhysicalType::kInt64, {kMax, 0, std::nullopt, 12});
+  ColumnVector ok =
+      test_support::FixedVector<int64_t>(PhysicalType::kInt64, {kMax, 0, std::nullopt, 12});
   EXPECT_EQ(
       Ints(Normalize(std::move(ok), IntColumn(PhysicalType::kInt64, 64, false), ColumnKind::kInt)),
       OptInts({kMax, 0, std::nullopt, 12}));
 
   // 2^63 and 2^64 - 1, as the int64 bit patterns the reader stores.
   for (int64_t bits : {kMin, int64_t{-1}}) {
-    ColumnVector bad = Fixed<int64_t>(PhysicalType::kInt64, {1, bits});
+    ColumnVector bad = test_support::FixedVector<int64_t>(PhysicalType::kInt64, {1, bits});
     std::string message;
     EXPECT_EQ(ErrorKindOf(
                   [&] {
@@ -279,7 +256,8 @@ TEST(ColumnNormalizerTest, Uint64UpToInt64MaxPassesAndAboveThrows) {
 }
 
 TEST(ColumnNormalizerTest, DateKeepsDays) {
-  ColumnVector raw = Fixed<int32_t>(PhysicalType::kInt32, {-1, 0, 19723, std::nullopt, INT32_MIN});
+  ColumnVector raw = test_support::FixedVector<int32_t>(PhysicalType::kInt32,
+                                                        {-1, 0, 19723, std::nullopt, INT32_MIN});
   EXPECT_EQ(Ints(Normalize(std::move(raw), Column(PhysicalType::kInt32, ValueType::kDate),
                            ColumnKind::kInt, TimestampUnit::kNanos)),
             OptInts({-1, 0, 19723, std::nullopt, INT32_MIN}));
@@ -289,25 +267,27 @@ TEST(ColumnNormalizerTest, TimestampsConvertToTheDatasetUnitFlooring) {
   const ColumnDescriptor micros =
       TimeColumn(PhysicalType::kInt64, ValueType::kTimestamp, TimeUnit::kMicros);
   // A coarser unit floors: -1 us lies in the millisecond [-1, 0).
-  ColumnVector raw = Fixed<int64_t>(PhysicalType::kInt64,
-                                    {-1, 1999, -1000, -1001, std::nullopt, 1704067200123456, kMin});
+  ColumnVector raw = test_support::FixedVector<int64_t>(
+      PhysicalType::kInt64, {-1, 1999, -1000, -1001, std::nullopt, 1704067200123456, kMin});
   const uint8_t* values = raw.values.data();
   ColumnVector ms = Normalize(std::move(raw), micros, ColumnKind::kInt, TimestampUnit::kMillis);
   EXPECT_EQ(Ints(ms), OptInts({-1, 1, -1, -2, std::nullopt, 1704067200123,
                                -9223372036854776}));  // floor(-2^63 / 1000)
   EXPECT_EQ(ms.values.data(), values) << "a coarser unit converts in place";
 
-  ColumnVector raw_s = Fixed<int64_t>(PhysicalType::kInt64, {-1, 999999, 1000000, -1000001});
+  ColumnVector raw_s =
+      test_support::FixedVector<int64_t>(PhysicalType::kInt64, {-1, 999999, 1000000, -1000001});
   EXPECT_EQ(Ints(Normalize(std::move(raw_s), micros, ColumnKind::kInt, TimestampUnit::kSeconds)),
             OptInts({-1, 0, 1, -2}));
 
   // A finer unit multiplies.
-  ColumnVector raw_ns = Fixed<int64_t>(PhysicalType::kInt64, {-1, 5, std::nullopt});
+  ColumnVector raw_ns =
+      test_support::FixedVector<int64_t>(PhysicalType::kInt64, {-1, 5, std::nullopt});
   EXPECT_EQ(Ints(Normalize(std::move(raw_ns), micros, ColumnKind::kInt, TimestampUnit::kNanos)),
             OptInts({-1000, 5000, std::nullopt}));
 
   // The same unit moves the buffer.
-  ColumnVector raw_us = Fixed<int64_t>(PhysicalType::kInt64, {-7, 7});
+  ColumnVector raw_us = test_support::FixedVector<int64_t>(PhysicalType::kInt64, {-7, 7});
   const uint8_t* us_values = raw_us.values.data();
   ColumnVector us = Normalize(std::move(raw_us), micros, ColumnKind::kInt, TimestampUnit::kMicros);
   EXPECT_EQ(us.values.data(), us_values);
@@ -338,7 +318,7 @@ TEST(ColumnNormalizerTest, TimestampConversionAgreesWithConvertTicks) {
           // Not representable in this unit; covered by the overflow test.
         }
       }
-      ColumnVector raw = Fixed<int64_t>(PhysicalType::kInt64, input);
+      ColumnVector raw = test_support::FixedVector<int64_t>(PhysicalType::kInt64, input);
       EXPECT_EQ(Ints(Normalize(std::move(raw),
                                TimeColumn(PhysicalType::kInt64, ValueType::kTimestamp, from),
                                ColumnKind::kInt, to)),
@@ -348,7 +328,7 @@ TEST(ColumnNormalizerTest, TimestampConversionAgreesWithConvertTicks) {
 }
 
 TEST(ColumnNormalizerTest, TimestampOutsideInt64InTheUnitThrowsCorrupt) {
-  ColumnVector raw = Fixed<int64_t>(PhysicalType::kInt64, {1, kMax / 1000 + 1});
+  ColumnVector raw = test_support::FixedVector<int64_t>(PhysicalType::kInt64, {1, kMax / 1000 + 1});
   std::string message;
   EXPECT_EQ(ErrorKindOf(
                 [&] {
@@ -365,17 +345,18 @@ TEST(ColumnNormalizerTest, TimestampOutsideInt64InTheUnitThrowsCorrupt) {
 
 TEST(ColumnNormalizerTest, TimeConvertsToTheDatasetUnit) {
   // TIME(MILLIS) is INT32; TIME(MICROS/NANOS) is INT64.
-  ColumnVector ms = Fixed<int32_t>(PhysicalType::kInt32, {1234, std::nullopt, 86399999});
+  ColumnVector ms =
+      test_support::FixedVector<int32_t>(PhysicalType::kInt32, {1234, std::nullopt, 86399999});
   EXPECT_EQ(Ints(Normalize(std::move(ms),
                            TimeColumn(PhysicalType::kInt32, ValueType::kTime, TimeUnit::kMillis),
                            ColumnKind::kInt, TimestampUnit::kMicros)),
             OptInts({1234000, std::nullopt, 86399999000}));
-  ColumnVector ms_s = Fixed<int32_t>(PhysicalType::kInt32, {1234, 999});
+  ColumnVector ms_s = test_support::FixedVector<int32_t>(PhysicalType::kInt32, {1234, 999});
   EXPECT_EQ(Ints(Normalize(std::move(ms_s),
                            TimeColumn(PhysicalType::kInt32, ValueType::kTime, TimeUnit::kMillis),
                            ColumnKind::kInt, TimestampUnit::kSeconds)),
             OptInts({1, 0}));
-  ColumnVector ns = Fixed<int64_t>(PhysicalType::kInt64, {1999999, 5});
+  ColumnVector ns = test_support::FixedVector<int64_t>(PhysicalType::kInt64, {1999999, 5});
   EXPECT_EQ(Ints(Normalize(std::move(ns),
                            TimeColumn(PhysicalType::kInt64, ValueType::kTime, TimeUnit::kNanos),
                            ColumnKind::kInt, TimestampUnit::kMillis)),
@@ -415,19 +396,19 @@ TEST(ColumnNormalizerTest, Int96TimestampsConvert) {
 }
 
 TEST(ColumnNormalizerTest, IntDictionaryIsMaterialized) {
-  ColumnVector dict = Fixed<int32_t>(PhysicalType::kInt32, {5, -7, 9});
+  ColumnVector dict = test_support::FixedVector<int32_t>(PhysicalType::kInt32, {5, -7, 9});
   ColumnVector raw = WithCodes(std::move(dict), {1, 0, std::nullopt, 1, 2});
   EXPECT_EQ(
       Ints(Normalize(std::move(raw), IntColumn(PhysicalType::kInt32, 32, true), ColumnKind::kInt)),
       OptInts({-7, 5, std::nullopt, -7, 9}));
 
-  ColumnVector udict = Fixed<int32_t>(PhysicalType::kInt32, {-1, 3});
+  ColumnVector udict = test_support::FixedVector<int32_t>(PhysicalType::kInt32, {-1, 3});
   ColumnVector uraw = WithCodes(std::move(udict), {0, 1, std::nullopt});
   EXPECT_EQ(Ints(Normalize(std::move(uraw), IntColumn(PhysicalType::kInt32, 32, false),
                            ColumnKind::kInt)),
             OptInts({4294967295, 3, std::nullopt}));
 
-  ColumnVector tdict = Fixed<int64_t>(PhysicalType::kInt64, {-1, 2500});
+  ColumnVector tdict = test_support::FixedVector<int64_t>(PhysicalType::kInt64, {-1, 2500});
   ColumnVector traw = WithCodes(std::move(tdict), {0, 1, 1});
   EXPECT_EQ(
       Ints(Normalize(std::move(traw),
@@ -436,13 +417,14 @@ TEST(ColumnNormalizerTest, IntDictionaryIsMaterialized) {
       OptInts({-1, 2, 2}));
 
   // An all-null run may come with an empty dictionary.
-  ColumnVector empty =
-      WithCodes(Fixed<int64_t>(PhysicalType::kInt64, {}), {std::nullopt, std::nullopt});
+  ColumnVector empty = WithCodes(test_support::FixedVector<int64_t>(PhysicalType::kInt64, {}),
+                                 {std::nullopt, std::nullopt});
   EXPECT_EQ(Ints(Normalize(std::move(empty), IntColumn(PhysicalType::kInt64, 64, true),
                            ColumnKind::kInt)),
             OptInts({std::nullopt, std::nullopt}));
 
-  ColumnVector past = WithCodes(Fixed<int64_t>(PhysicalType::kInt64, {1}), {0, 1});
+  ColumnVector past =
+      WithCodes(test_support::FixedVector<int64_t>(PhysicalType::kInt64, {1}), {0, 1});
   EXPECT_EQ(ErrorKindOf([&] {
               Normalize(std::move(past), IntColumn(PhysicalType::kInt64, 64, true),
                         ColumnKind::kInt);
@@ -455,8 +437,9 @@ TEST(ColumnNormalizerTest, IntDictionaryIsMaterialized) {
 
 TEST(ColumnNormalizerTest, FloatWidensAndDoubleIsMoved) {
   const float nan = std::numeric_limits<float>::quiet_NaN();
-  ColumnVector raw = Fixed<float>(PhysicalType::kFloat, {1.5f, -0.0f, nan, std::nullopt, 0.1f,
-                                                         std::numeric_limits<float>::infinity()});
+  ColumnVector raw = test_support::FixedVector<float>(
+      PhysicalType::kFloat,
+      {1.5f, -0.0f, nan, std::nullopt, 0.1f, std::numeric_limits<float>::infinity()});
   OptDoubles out = Doubles(Normalize(
       std::move(raw), Column(PhysicalType::kFloat, ValueType::kFloat), ColumnKind::kFloat));
   ASSERT_EQ(out.size(), 6u);
@@ -468,7 +451,8 @@ TEST(ColumnNormalizerTest, FloatWidensAndDoubleIsMoved) {
   EXPECT_EQ(*out[4], static_cast<double>(0.1f));  // widening is exact, not re-rounded to 0.1
   EXPECT_EQ(*out[5], std::numeric_limits<double>::infinity());
 
-  ColumnVector d = Fixed<double>(PhysicalType::kDouble, {0.1, std::nullopt, -2.5});
+  ColumnVector d =
+      test_support::FixedVector<double>(PhysicalType::kDouble, {0.1, std::nullopt, -2.5});
   const uint8_t* values = d.values.data();
   ColumnVector dout = Normalize(std::move(d), Column(PhysicalType::kDouble, ValueType::kDouble),
                                 ColumnKind::kFloat);
@@ -502,27 +486,28 @@ TEST(ColumnNormalizerTest, Float16IsIeeeHalf) {
 }
 
 TEST(ColumnNormalizerTest, DecimalInIntegersScales) {
-  ColumnVector i32 = Fixed<int32_t>(PhysicalType::kInt32, {-12345, 5, std::nullopt, 0, INT32_MAX});
+  ColumnVector i32 = test_support::FixedVector<int32_t>(PhysicalType::kInt32,
+                                                        {-12345, 5, std::nullopt, 0, INT32_MAX});
   EXPECT_EQ(Doubles(Normalize(std::move(i32), DecimalColumn(PhysicalType::kInt32, 9, 2),
                               ColumnKind::kFloat)),
             OptDoubles({-123.45, 0.05, std::nullopt, 0.0, 21474836.47}));
 
   // Beyond 2^53 the nearest double to the exact decimal (the compiler rounds these literals
   // correctly).
-  ColumnVector i64 = Fixed<int64_t>(PhysicalType::kInt64,
-                                    {123456789012345678, -123456789012345678, kMax, kMin, 1});
+  ColumnVector i64 = test_support::FixedVector<int64_t>(
+      PhysicalType::kInt64, {123456789012345678, -123456789012345678, kMax, kMin, 1});
   EXPECT_EQ(Doubles(Normalize(std::move(i64), DecimalColumn(PhysicalType::kInt64, 18, 3),
                               ColumnKind::kFloat)),
             OptDoubles({123456789012345.678, -123456789012345.678, 9223372036854775.807,
                         -9223372036854775.808, 0.001}));
 
   // A scale past the exact powers of ten.
-  ColumnVector tiny = Fixed<int64_t>(PhysicalType::kInt64, {1, -3});
+  ColumnVector tiny = test_support::FixedVector<int64_t>(PhysicalType::kInt64, {1, -3});
   EXPECT_EQ(Doubles(Normalize(std::move(tiny), DecimalColumn(PhysicalType::kInt64, 18, 25),
                               ColumnKind::kFloat)),
             OptDoubles({1e-25, -3e-25}));
 
-  ColumnVector bad = Fixed<int32_t>(PhysicalType::kInt32, {1});
+  ColumnVector bad = test_support::FixedVector<int32_t>(PhysicalType::kInt32, {1});
   EXPECT_EQ(ErrorKindOf([&] {
               Normalize(std::move(bad), DecimalColumn(PhysicalType::kInt32, 9, -1),
                         ColumnKind::kFloat);
@@ -583,7 +568,7 @@ TEST(ColumnNormalizerTest, DecimalInBytesScales) {
 }
 
 TEST(ColumnNormalizerTest, DecimalDictionaryIsMaterialized) {
-  ColumnVector dict = Fixed<int32_t>(PhysicalType::kInt32, {150, -25});
+  ColumnVector dict = test_support::FixedVector<int32_t>(PhysicalType::kInt32, {150, -25});
   ColumnVector raw = WithCodes(std::move(dict), {1, std::nullopt, 0, 0});
   EXPECT_EQ(Doubles(Normalize(std::move(raw), DecimalColumn(PhysicalType::kInt32, 5, 2),
                               ColumnKind::kFloat)),
@@ -594,7 +579,8 @@ TEST(ColumnNormalizerTest, DecimalDictionaryIsMaterialized) {
 // BOOL and STRING.
 
 TEST(ColumnNormalizerTest, BooleanIsMoved) {
-  ColumnVector raw = Fixed<uint8_t>(PhysicalType::kBoolean, {1, 0, std::nullopt, 1});
+  ColumnVector raw =
+      test_support::FixedVector<uint8_t>(PhysicalType::kBoolean, {1, 0, std::nullopt, 1});
   const uint8_t* values = raw.values.data();
   ColumnVector out = Normalize(std::move(raw), Column(PhysicalType::kBoolean, ValueType::kBoolean),
                                ColumnKind::kBool);
@@ -603,8 +589,8 @@ TEST(ColumnNormalizerTest, BooleanIsMoved) {
   EXPECT_EQ(out.null_count, 1);
   EXPECT_TRUE(out.IsNull(2));
 
-  ColumnVector dict =
-      WithCodes(Fixed<uint8_t>(PhysicalType::kBoolean, {0, 1}), {1, std::nullopt, 0});
+  ColumnVector dict = WithCodes(test_support::FixedVector<uint8_t>(PhysicalType::kBoolean, {0, 1}),
+                                {1, std::nullopt, 0});
   ColumnVector materialized = Normalize(
       std::move(dict), Column(PhysicalType::kBoolean, ValueType::kBoolean), ColumnKind::kBool);
   EXPECT_FALSE(materialized.has_dictionary());
@@ -665,7 +651,7 @@ TEST(ColumnNormalizerTest, UuidBecomesCanonicalText) {
 }
 
 TEST(ColumnNormalizerTest, ColumnOfAnotherTypeIsRefused) {
-  ColumnVector raw = Fixed<double>(PhysicalType::kDouble, {1.0});
+  ColumnVector raw = test_support::FixedVector<double>(PhysicalType::kDouble, {1.0});
   EXPECT_EQ(ErrorKindOf([&] {
               Normalize(std::move(raw), Column(PhysicalType::kDouble, ValueType::kDouble),
                         ColumnKind::kInt);
@@ -706,9 +692,9 @@ TEST(ColumnNormalizerTest, WrittenFileReadsBackNormalized) {
   {
     auto writer = parquet::ParquetWriter::Open(path, schema);
     std::vector<ColumnVector> batch;
-    batch.push_back(Fixed<int64_t>(PhysicalType::kInt64, ts));
+    batch.push_back(test_support::FixedVector<int64_t>(PhysicalType::kInt64, ts));
     batch.push_back(ByteArrays(events));
-    batch.push_back(Fixed<int32_t>(PhysicalType::kInt32, ns));
+    batch.push_back(test_support::FixedVector<int32_t>(PhysicalType::kInt32, ns));
     writer->Write(batch);
     writer->Close();
   }

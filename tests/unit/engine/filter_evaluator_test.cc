@@ -13,9 +13,12 @@
 #include <vector>
 
 #include "common/error.h"
+#include "support/engine_fixtures.h"
 
 namespace frocket {
 namespace {
+
+using test_support::SetValidity;
 
 using parquet::ColumnVector;
 using parquet::PhysicalType;
@@ -31,44 +34,17 @@ const std::vector<int64_t> kSizes = {1, 63, 64, 65, 127, 1000};
 // ---------------------------------------------------------------------------------------------
 // Building normalized columns.
 
-void SetValidity(ColumnVector* v, const std::vector<bool>& valid) {
-  int64_t nulls = 0;
-  for (bool b : valid) nulls += b ? 0 : 1;
-  v->null_count = nulls;
-  if (nulls == 0) return;
-  std::vector<uint64_t> words((valid.size() + 63) / 64, 0);
-  for (size_t i = 0; i < valid.size(); ++i) {
-    if (valid[i]) words[i / 64] |= uint64_t{1} << (i % 64);
-  }
-  v->validity.Append(words.data(), words.size() * 8);
-}
-
-template <typename T>
-ColumnVector MakeFixed(PhysicalType physical, const std::vector<std::optional<T>>& cells) {
-  ColumnVector v;
-  v.physical = physical;
-  v.size = static_cast<int64_t>(cells.size());
-  std::vector<bool> valid;
-  for (const auto& c : cells) {
-    T value = c.value_or(T{});
-    v.values.Append(&value, sizeof(T));
-    valid.push_back(c.has_value());
-  }
-  SetValidity(&v, valid);
-  return v;
-}
-
 ColumnVector MakeInts(const std::vector<std::optional<int64_t>>& cells) {
-  return MakeFixed<int64_t>(PhysicalType::kInt64, cells);
+  return test_support::FixedVector<int64_t>(PhysicalType::kInt64, cells);
 }
 ColumnVector MakeDoubles(const std::vector<std::optional<double>>& cells) {
-  return MakeFixed<double>(PhysicalType::kDouble, cells);
+  return test_support::FixedVector<double>(PhysicalType::kDouble, cells);
 }
 ColumnVector MakeBools(const std::vector<std::optional<bool>>& cells) {
   std::vector<std::optional<uint8_t>> bytes;
   for (const auto& c : cells)
     bytes.push_back(c ? std::optional<uint8_t>(*c ? 1 : 0) : std::nullopt);
-  return MakeFixed<uint8_t>(PhysicalType::kBoolean, bytes);
+  return test_support::FixedVector<uint8_t>(PhysicalType::kBoolean, bytes);
 }
 
 ColumnVector MakeByteArrays(const std::vector<std::optional<std::string>>& cells) {

@@ -11,38 +11,12 @@
 
 #include "common/error.h"
 #include "query/query_parser.h"
+#include "support/engine_fixtures.h"
 
 namespace frocket {
 namespace {
 
-DatasetSchema TestSchema() {
-  DatasetSchema schema;
-  schema.group_id_column = "user_id";
-  schema.timestamp_column = "ts";
-  auto add = [&](const char* name, ColumnKind kind) {
-    DatasetColumn column;
-    column.name = name;
-    column.kind = kind;
-    schema.columns.push_back(column);
-  };
-  add("user_id", ColumnKind::kInt);
-  add("ts", ColumnKind::kInt);
-  add("event", ColumnKind::kString);
-  add("price", ColumnKind::kFloat);
-  add("quantity", ColumnKind::kInt);
-  add("is_member", ColumnKind::kBool);
-  add("country", ColumnKind::kString);
-  return schema;
-}
-
-Query MustParse(std::string_view text) {
-  ParseResult result = ParseQuery(text, TestSchema());
-  if (!result.ok()) {
-    ADD_FAILURE() << result.error->path << ": " << result.error->message;
-    return Query{};
-  }
-  return std::move(*result.query);
-}
+using test_support::MustParseQuery;
 
 ValueKey StringKey(const std::string& s) { return ValueKey{s, 0, 0}; }
 ValueKey IntKey(int64_t v) { return ValueKey{std::to_string(v), v, 0}; }
@@ -148,7 +122,7 @@ TEST(PartialResultTest, ValueKeyLessByKind) {
 // Shape and merge
 
 TEST(PartialResultTest, EmptyPartialIsShapedForTheQuery) {
-  Query q = MustParse(R"({
+  Query q = MustParseQuery(R"({
     "query": {"aggregations": [{"column": "country", "type": "countPerValue", "baseline": true},
                                {"column": "price", "type": "sum"}]},
     "funnel": {"sequence": [{"filter": ["event", "==", "a"]},
@@ -174,14 +148,14 @@ TEST(PartialResultTest, EmptyPartialIsShapedForTheQuery) {
   EXPECT_TRUE(p.breakdown.empty());
   EXPECT_TRUE(p.sample.empty());
 
-  PartialResult none = MakeEmptyPartialResult(MustParse("{}"));
+  PartialResult none = MakeEmptyPartialResult(MustParseQuery("{}"));
   EXPECT_TRUE(none.query_aggregations.empty());
   EXPECT_TRUE(none.funnel_steps.empty());
   EXPECT_TRUE(none.end_aggregations.empty());
 }
 
 TEST(PartialResultTest, MergeAddsEveryPart) {
-  Query q = MustParse(R"({
+  Query q = MustParseQuery(R"({
     "query": {"aggregations": [{"column": "country", "type": "sumPerValue", "otherColumn": "quantity",
                                 "baseline": true},
                                {"column": "quantity", "type": "min"},
@@ -302,8 +276,8 @@ TEST(PartialResultTest, MergeAddsEveryPart) {
 }
 
 TEST(PartialResultTest, DistinctSketchKeepsTheSmallestHashes) {
-  Query q =
-      MustParse(R"({"query": {"aggregations": [{"column": "event", "type": "countDistinct"}]}})");
+  Query q = MustParseQuery(
+      R"({"query": {"aggregations": [{"column": "event", "type": "countDistinct"}]}})");
   const uint64_t k = static_cast<uint64_t>(kDistinctSketchSize);
   auto sketch = [&](uint64_t first, uint64_t step, uint64_t n, bool saturated) {
     PartialResult p = MakeEmptyPartialResult(q);
@@ -342,8 +316,8 @@ TEST(PartialResultTest, DistinctSketchKeepsTheSmallestHashes) {
 }
 
 TEST(PartialResultTest, MergeRejectsPartialsOfAnotherShape) {
-  Query q =
-      MustParse(R"({"query": {"aggregations": [{"column": "country", "type": "countPerValue"}]},
+  Query q = MustParseQuery(
+      R"({"query": {"aggregations": [{"column": "country", "type": "countPerValue"}]},
                           "funnel": {"sequence": [{"filter": ["event", "==", "a"]}],
                                      "breakdown": {"column": "country"}}})");
   auto expect_corrupt = [&](const PartialResult& other, const char* what) {
@@ -492,7 +466,7 @@ std::string Canonical(PartialResult p) {
 }
 
 TEST(PartialResultTest, MergeIsAssociativeAndCommutative) {
-  Query q = MustParse(R"({
+  Query q = MustParseQuery(R"({
     "query": {"aggregations": [
         {"column": "country", "type": "countPerValue", "baseline": true},
         {"column": "quantity", "type": "sumPerValue", "otherColumn": "price"},
@@ -651,7 +625,7 @@ PartialResult RichPartial(const Query& q) {
 }
 
 Query SerializationQuery() {
-  return MustParse(R"({
+  return MustParseQuery(R"({
     "query": {"aggregations": [
         {"column": "country", "type": "countPerValue", "baseline": true},
         {"column": "quantity", "type": "sumPerValue", "otherColumn": "price"},
@@ -712,7 +686,7 @@ TEST(PartialResultTest, SerializationRoundTrips) {
   EXPECT_EQ(SerializePartialResult(m1), SerializePartialResult(m2));
 
   // The empty partial of the empty query round-trips too.
-  const PartialResult empty = MakeEmptyPartialResult(MustParse("{}"));
+  const PartialResult empty = MakeEmptyPartialResult(MustParseQuery("{}"));
   const std::string e = SerializePartialResult(empty);
   EXPECT_EQ(SerializePartialResult(DeserializePartialResult(e)), e);
 }
@@ -726,7 +700,7 @@ TEST(PartialResultTest, EveryPrefixIsRejected) {
 }
 
 TEST(PartialResultTest, HeaderIsChecked) {
-  std::string bytes = SerializePartialResult(MakeEmptyPartialResult(MustParse("{}")));
+  std::string bytes = SerializePartialResult(MakeEmptyPartialResult(MustParseQuery("{}")));
   std::string bad_magic = bytes;
   bad_magic[0] = 'X';
   ExpectThrowsCorrupt(bad_magic, "a wrong magic");

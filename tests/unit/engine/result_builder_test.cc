@@ -7,39 +7,14 @@
 #include <vector>
 
 #include "query/query_parser.h"
+#include "support/engine_fixtures.h"
 
 namespace frocket {
 namespace {
 
+using test_support::MustParseQuery;
+
 using Json = nlohmann::ordered_json;
-
-DatasetSchema TestSchema() {
-  DatasetSchema schema;
-  schema.group_id_column = "user_id";
-  schema.timestamp_column = "ts";
-  auto add = [&](const char* name, ColumnKind kind) {
-    DatasetColumn column;
-    column.name = name;
-    column.kind = kind;
-    schema.columns.push_back(column);
-  };
-  add("user_id", ColumnKind::kInt);
-  add("ts", ColumnKind::kInt);
-  add("event", ColumnKind::kString);
-  add("price", ColumnKind::kFloat);
-  add("quantity", ColumnKind::kInt);
-  add("country", ColumnKind::kString);
-  return schema;
-}
-
-Query MustParse(std::string_view text) {
-  ParseResult result = ParseQuery(text, TestSchema());
-  if (!result.ok()) {
-    ADD_FAILURE() << result.error->path << ": " << result.error->message;
-    return Query{};
-  }
-  return std::move(*result.query);
-}
 
 // Compares the text, so key order and integer-versus-double both count.
 void ExpectJson(const Json& actual, std::string_view expected) {
@@ -85,7 +60,7 @@ PerValuePartial Map(std::vector<PerValueEntry> entries) {
 // Document shape
 
 TEST(ResultBuilderTest, EmptyQueryDocument) {
-  Query q = MustParse("{}");
+  Query q = MustParseQuery("{}");
   PartialResult merged = MakeEmptyPartialResult(q);
   merged.total_groups = merged.matching_groups = 50;
   merged.total_rows = merged.matching_group_rows = 400;
@@ -103,7 +78,7 @@ TEST(ResultBuilderTest, EmptyQueryDocument) {
 }
 
 TEST(ResultBuilderTest, SampleGroupIdsOnlyWhenAsked) {
-  Query asked = MustParse(R"({"options": {"sampleGroupIds": 3}})");
+  Query asked = MustParseQuery(R"({"options": {"sampleGroupIds": 3}})");
   PartialResult merged = MakeEmptyPartialResult(asked);
   merged.sample = {{1, "42"}, {7, "alice"}};
   Json doc = BuildQueryResult(asked, merged, ResultContext{});
@@ -112,16 +87,16 @@ TEST(ResultBuilderTest, SampleGroupIdsOnlyWhenAsked) {
 
   merged.sample.clear();
   ExpectJson(BuildQueryResult(asked, merged, ResultContext{})["sampleGroupIds"], "[]");
-  EXPECT_FALSE(
-      BuildQueryResult(MustParse("{}"), MakeEmptyPartialResult(MustParse("{}")), ResultContext{})
-          .contains("sampleGroupIds"));
+  EXPECT_FALSE(BuildQueryResult(MustParseQuery("{}"), MakeEmptyPartialResult(MustParseQuery("{}")),
+                                ResultContext{})
+                   .contains("sampleGroupIds"));
 }
 
 // ------------------------------------------------------------------------------------------
 // Per-value maps
 
 TEST(ResultBuilderTest, TopValuesInDescendingOrderTiesByValue) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "country", "type": "countPerValue", "top": 3, "name": "c"}]}})");
   AggregationPartial p;
   p.audience.per_value =
@@ -133,7 +108,7 @@ TEST(ResultBuilderTest, TopValuesInDescendingOrderTiesByValue) {
 }
 
 TEST(ResultBuilderTest, IntKeysTieByNumericValue) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "quantity", "type": "groupsPerValue"}]}})");
   AggregationPartial p;
   p.audience.per_value = Map({IntEntry(-1, 1), IntEntry(9, 2), IntEntry(10, 2)});
@@ -144,7 +119,7 @@ TEST(ResultBuilderTest, IntKeysTieByNumericValue) {
 }
 
 TEST(ResultBuilderTest, SumPerValueKeepsIntegersExactAndFloatsReal) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "event", "type": "sumPerValue", "otherColumn": "price", "top": 2},
       {"column": "event", "type": "sumPerValue", "otherColumn": "quantity"}]}})");
   AggregationPartial real;
@@ -162,7 +137,7 @@ TEST(ResultBuilderTest, SumPerValueKeepsIntegersExactAndFloatsReal) {
 }
 
 TEST(ResultBuilderTest, MeanPerValueOtherIsTheMeanOutsideTheTop) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "event", "type": "meanPerValue", "otherColumn": "quantity", "top": 2},
       {"column": "event", "type": "meanPerValue", "otherColumn": "quantity"}]}})");
   AggregationPartial p;
@@ -179,7 +154,7 @@ TEST(ResultBuilderTest, MeanPerValueOtherIsTheMeanOutsideTheTop) {
 }
 
 TEST(ResultBuilderTest, TruncatedMapsAreApproximate) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "country", "type": "countPerValue"},
       {"column": "event", "type": "sumPerValue", "otherColumn": "price", "top": 1}]}})");
   AggregationPartial counts;
@@ -204,7 +179,7 @@ TEST(ResultBuilderTest, TruncatedMapsAreApproximate) {
 }
 
 TEST(ResultBuilderTest, BaselineAndLiftOfCounts) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "country", "type": "countPerValue", "baseline": true, "top": 2}]}})");
   AggregationPartial p;
   p.audience.per_value = Map({Entry("a", 4), Entry("b", 2), Entry("c", 2)});
@@ -217,7 +192,7 @@ TEST(ResultBuilderTest, BaselineAndLiftOfCounts) {
 }
 
 TEST(ResultBuilderTest, LiftOfGroupsUsesGroupCounts) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "country", "type": "groupsPerValue", "baseline": true}]}})");
   AggregationPartial p;
   p.audience.per_value = Map({Entry("a", 4), Entry("b", 2)});
@@ -238,7 +213,7 @@ TEST(ResultBuilderTest, LiftOfGroupsUsesGroupCounts) {
 }
 
 TEST(ResultBuilderTest, LiftOfSumsAndMissingBaselineValues) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "event", "type": "sumPerValue", "otherColumn": "quantity", "baseline": true}]}})");
   AggregationPartial p;
   p.audience.per_value = Map({Entry("a", 1, 6), Entry("b", 1, 2)});
@@ -262,7 +237,7 @@ TEST(ResultBuilderTest, LiftOfSumsAndMissingBaselineValues) {
 }
 
 TEST(ResultBuilderTest, MeanPerValueBaselineHasNoLift) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "event", "type": "meanPerValue", "otherColumn": "quantity", "baseline": true}]}})");
   AggregationPartial p;
   p.audience.per_value = Map({Entry("a", 2, 5)});
@@ -277,7 +252,7 @@ TEST(ResultBuilderTest, MeanPerValueBaselineHasNoLift) {
 // Scalars and countDistinct
 
 TEST(ResultBuilderTest, ScalarsPrintIntegersForIntColumns) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "event", "type": "count"},
       {"column": "quantity", "type": "sum", "baseline": true},
       {"column": "price", "type": "sum"},
@@ -324,7 +299,7 @@ TEST(ResultBuilderTest, ScalarsPrintIntegersForIntColumns) {
 }
 
 TEST(ResultBuilderTest, CountDistinctExactAndEstimated) {
-  Query q = MustParse(R"({"query": {"aggregations": [
+  Query q = MustParseQuery(R"({"query": {"aggregations": [
       {"column": "event", "type": "countDistinct", "baseline": true}]}})");
   AggregationPartial p;
   p.audience.distinct.hashes = {3, 9, 27, 81, 243};
@@ -412,7 +387,7 @@ TEST(ResultBuilderTest, HistogramBinEdges) {
 }
 
 TEST(ResultBuilderTest, BreakdownTopOtherAndNull) {
-  Query q = MustParse(R"({"funnel": {"sequence": [{"filter": ["event", "==", "a"]},
+  Query q = MustParseQuery(R"({"funnel": {"sequence": [{"filter": ["event", "==", "a"]},
       {"filter": ["event", "==", "b"]}], "breakdown": {"column": "country", "top": 2}}})");
   auto entry = [](const std::string& text, std::vector<int64_t> steps) {
     BreakdownEntry e;
@@ -437,7 +412,7 @@ TEST(ResultBuilderTest, BreakdownTopOtherAndNull) {
 }
 
 TEST(ResultBuilderTest, FunnelDocument) {
-  Query q = MustParse(R"({
+  Query q = MustParseQuery(R"({
     "funnel": {"sequence": [{"filter": ["event", "==", "a"]},
                             {"filter": ["event", "==", "x"], "rowFound": false},
                             {"filter": ["event", "==", "b"]},
@@ -495,7 +470,7 @@ TEST(ResultBuilderTest, FunnelDocument) {
   ExpectJson(doc["sampleGroupIds"], R"(["u3"])");
 
   // Without timeToConvert, breakdown or aggregations.
-  Query plain = MustParse(R"({"funnel": {"sequence": [{"filter": ["event", "==", "a"]},
+  Query plain = MustParseQuery(R"({"funnel": {"sequence": [{"filter": ["event", "==", "a"]},
                                                       {"filter": ["event", "==", "b"]}]}})");
   PartialResult pm = MakeEmptyPartialResult(plain);
   pm.funnel_steps[0].matching_groups = 3;
