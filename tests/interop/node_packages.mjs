@@ -33,3 +33,15 @@ export function packageVersion(name) {
     return 'unknown';
   }
 }
+
+// A float's IEEE bit pattern as "bits:" + hex (binary32 when `single`, else binary64), so that
+// readers' outputs compare exactly, -0.0 and NaN payloads included.
+export function hexBits(value, single) {
+  const view = new DataView(new ArrayBuffer(8));
+  if (single) {
+    view.setFloat32(0, value, true);
+    return 'bits:' + view.getUint32(0, true).toString(16);
+  }
+  view.setFloat64(0, value, true);
+  return 'bits:' + view.getBigUint64(0, true).toString(16);
+}

@@ -6,17 +6,7 @@
 //     booleans "true" / "false"; integers in decimal; FLOAT and DOUBLE as "bits:" and the
 //     IEEE bit pattern in hex (so -0.0 and every digit compare exactly); strings as they are;
 //     timestamps as microseconds since the epoch in decimal.
-import { loadPackage } from './node_packages.mjs';
-
-function hexBits(value, single) {
-  const view = new DataView(new ArrayBuffer(8));
-  if (single) {
-    view.setFloat32(0, value, true);
-    return 'bits:' + view.getUint32(0, true).toString(16);
-  }
-  view.setFloat64(0, value, true);
-  return 'bits:' + view.getBigUint64(0, true).toString(16);
-}
+import { hexBits, loadPackage } from './node_packages.mjs';
 
 const file = process.argv[2];
 if (!file) {

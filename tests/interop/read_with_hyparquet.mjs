@@ -4,17 +4,7 @@
 // so the test runs it on files with those codecs.
 //   node read_with_hyparquet.mjs FILE
 import fs from 'node:fs';
-import { loadPackage } from './node_packages.mjs';
-
-function hexBits(value, single) {
-  const view = new DataView(new ArrayBuffer(8));
-  if (single) {
-    view.setFloat32(0, value, true);
-    return 'bits:' + view.getUint32(0, true).toString(16);
-  }
-  view.setFloat64(0, value, true);
-  return 'bits:' + view.getBigUint64(0, true).toString(16);
-}
+import { hexBits, loadPackage } from './node_packages.mjs';
 
 const file = process.argv[2];
 if (!file) {
