@@ -100,41 +100,47 @@ struct NumericColumn {
   std::vector<double> reals;
   std::vector<uint8_t> valid;  // not null
 
-  void Resize(size_t n) {
-    if (is_int)
-      ints.resize(n, 0);
-    else
-      reals.resize(n, 0);
-    valid.resize(n, 0);
-  }
+  // Appends the values of `col` (a whole row group when `rows` is null, else the listed rows).
+  // Values are appended in place, without zero-filling first what is then overwritten.
   void Append(const ColumnVector& col, const uint32_t* rows, int64_t count) {
-    const size_t base = valid.size();
-    Resize(base + count);
+    const size_t n = static_cast<size_t>(count);
     const bool nulls = !col.validity.empty();
     if (rows == nullptr) {
       // Whole row group: copy the values, and expand validity only when there are nulls.
       if (is_int) {
-        std::memcpy(ints.data() + base, col.values.data(), count * sizeof(int64_t));
+        const int64_t* values = col.values.as<int64_t>();
+        ints.insert(ints.end(), values, values + n);
       } else {
-        std::memcpy(reals.data() + base, col.values.data(), count * sizeof(double));
+        const double* values = col.values.as<double>();
+        reals.insert(reals.end(), values, values + n);
       }
       if (!nulls) {
-        std::memset(valid.data() + base, 1, count);
+        valid.insert(valid.end(), n, 1);
       } else {
-        for (int64_t i = 0; i < count; ++i) valid[base + i] = col.IsValid(i);
+        for (size_t i = 0; i < n; ++i) valid.push_back(col.IsValid(static_cast<int64_t>(i)));
       }
       return;
     }
-    for (int64_t i = 0; i < count; ++i) {
+    // No reserve(size + n) here: exact reservations per row group would defeat the vectors'
+    // geometric growth and copy everything again on every call.
+    for (size_t i = 0; i < n; ++i) {
       const int64_t r = rows[i];
-      valid[base + i] = nulls ? col.IsValid(r) : 1;
+      valid.push_back(nulls ? col.IsValid(r) : 1);
       if (is_int)
-        ints[base + i] = col.Get<int64_t>(r);
+        ints.push_back(col.Get<int64_t>(r));
       else
-        reals[base + i] = col.Get<double>(r);
+        reals.push_back(col.Get<double>(r));
     }
   }
-  void AppendNulls(int64_t count) { Resize(valid.size() + count); }
+  void AppendNulls(int64_t count) {
+    const size_t n = valid.size() + static_cast<size_t>(count);
+    if (is_int) {
+      ints.resize(n, 0);
+    } else {
+      reals.resize(n, 0);
+    }
+    valid.resize(n, 0);
+  }
   template <typename T>
   static void Permute(std::vector<T>* v, const std::vector<uint32_t>& perm) {
     if (v->empty()) return;

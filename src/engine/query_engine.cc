@@ -112,7 +112,6 @@ nlohmann::ordered_json RunQuery(const DatasetInfo& dataset, const Query& query,
   PartialResult merged = RunQueryPartial(dataset, query, options);
   ResultContext context;
   context.request_id = options.request_id.empty() ? NewRequestId() : options.request_id;
-  context.dataset_files = static_cast<int64_t>(dataset.files.size());
   context.total_seconds =
       std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
   return BuildQueryResult(query, merged, context);

@@ -23,7 +23,6 @@ namespace frocket {
 struct ResultContext {
   std::string request_id;
   double total_seconds = 0;  // stats.totalTime
-  int64_t dataset_files = 0;
 };
 
 // The success document: {"success": true, "requestId", "query": {...}, "funnel"?: {...},
