@@ -164,124 +164,9 @@ struct Predicate {
 
 struct CompiledSequence {
   std::unique_ptr<SequenceMatcher> matcher;
-  std::vector<int> step_predicates;  // one per step
-  // Ordered, positive steps only, no maxDuration or maxGap: Funnel Rocket's greedy rule is
-  // then exact (earliest step-0 row, then the earliest later row for each next step), and
-  // runs straight on the predicate bits without building step masks.
-  bool greedy = false;
-  // Ordered, positive steps only, maxDuration but no maxGap: a chain is then only as good as
-  // its start, so each step keeps one number, the latest start of a chain reaching it (see
-  // WindowedReach).
-  bool windowed = false;
-  int64_t max_duration = 0;                // floor(maxDuration), saturated
+  std::vector<int> step_predicates;        // one per step
   std::vector<const uint64_t*> step_bits;  // set before groups are evaluated
 };
-
-bool IsGreedy(const Sequence& sequence) {
-  if (sequence.order != SequenceOrder::kOrdered || sequence.max_duration) return false;
-  for (const Step& step : sequence.steps) {
-    if (!step.row_found || step.max_gap) return false;
-  }
-  return true;
-}
-
-bool IsWindowed(const Sequence& sequence) {
-  if (sequence.order != SequenceOrder::kOrdered || !sequence.max_duration) return false;
-  for (const Step& step : sequence.steps) {
-    if (!step.row_found || step.max_gap) return false;
-  }
-  return true;
-}
-
-int64_t FloorDuration(const Number& n) {
-  if (n.is_integer) return n.integer;
-  if (n.real >= 9223372036854775807.0) return std::numeric_limits<int64_t>::max();
-  return static_cast<int64_t>(std::floor(n.real));
-}
-
-// The furthest step reached over rows [a, b) (ts non-decreasing) by chains of strictly
-// increasing ts whose span is at most max_duration, -1 for none. Without maxGap or negative
-// steps, of two chains reaching a step the one with the later start is at least as good for
-// every continuation, so a step needs only the latest start among its chains. Rows of equal ts
-// are applied together so that a chain never uses two rows of the same ts. With `ttc`, ttc[k]
-// becomes the shortest span of a chain reaching step k.
-//
-// Only the rows of steps 1.. are visited (found word at a time in the step bits); the latest
-// start of step 0 usable at time t is the latest step-0 row with ts < t, kept by a cursor.
-// O(rows / 64 + matching rows x steps), no allocation.
-int WindowedReach(const std::vector<const uint64_t*>& steps, const int64_t* ts, int64_t a,
-                  int64_t b, int64_t max_duration, int64_t* ttc) {
-  constexpr int64_t kNone = std::numeric_limits<int64_t>::min();
-  const int n = static_cast<int>(steps.size());
-  if (ttc) {
-    ttc[0] = 0;
-    for (int k = 1; k < n; ++k) ttc[k] = std::numeric_limits<int64_t>::max();
-  }
-  if (NextSetBit(steps[0], a, b) >= b) return -1;
-  int64_t best[kMaxSteps], pending[kMaxSteps];
-  for (int k = 1; k < n; ++k) best[k] = pending[k] = kNone;
-  // Step 0: every step-0 row before the cursor has been seen; `latest` is the largest ts among
-  // them and `below` the largest one smaller than `latest`.
-  int64_t cursor0 = a, latest = kNone, below = kNone;
-  int64_t current = kNone;  // ts of the rows whose transitions are pending
-  int64_t next[kMaxSteps];  // next row of each step >= 1 at or after the scan position
-  for (int k = 1; k < n; ++k) next[k] = NextSetBit(steps[k], a, b);
-  while (true) {
-    int64_t r = b;
-    for (int k = 1; k < n; ++k) r = std::min(r, next[k]);
-    if (r >= b) break;
-    const int64_t t = ts[r];
-    if (t != current) {
-      for (int k = 1; k < n; ++k) best[k] = std::max(best[k], pending[k]);
-      current = t;
-    }
-    for (int64_t i = NextSetBit(steps[0], cursor0, r); i < r; i = NextSetBit(steps[0], i + 1, r)) {
-      if (ts[i] != latest) {
-        below = latest;
-        latest = ts[i];
-      }
-    }
-    cursor0 = r;
-    const int64_t start0 = latest != kNone && latest < t ? latest : below;
-    for (int k = n - 1; k >= 1; --k) {
-      if (next[k] != r) continue;
-      next[k] = NextSetBit(steps[k], r + 1, b);
-      const int64_t from = k == 1 ? start0 : best[k - 1];
-      if (from == kNone) continue;
-      const __int128 span = static_cast<__int128>(t) - from;
-      if (span > max_duration) continue;
-      pending[k] = std::max(pending[k], from);
-      if (ttc) ttc[k] = std::min<int64_t>(ttc[k], static_cast<int64_t>(span));
-    }
-  }
-  int reached = 0;
-  while (reached + 1 < n && std::max(best[reached + 1], pending[reached + 1]) != kNone) ++reached;
-  return reached;
-}
-
-// The furthest step the greedy rule reaches over rows [a, b) (ts non-decreasing), -1 for
-// none; *first_row is the step-0 row of the chain, which is also the earliest step-0 row of
-// any chain reaching that step.
-int GreedyReach(const std::vector<const uint64_t*>& steps, const int64_t* ts, int64_t a, int64_t b,
-                int64_t* first_row) {
-  const int n = static_cast<int>(steps.size());
-  int k = 0;
-  int64_t last = 0;
-  int64_t r = a;
-  while (k < n) {
-    r = NextSetBit(steps[k], r, b);
-    if (r >= b) break;
-    if (k > 0 && ts[r] <= last) {
-      ++r;
-      continue;
-    }
-    if (k == 0) *first_row = r;
-    last = ts[r];
-    ++k;
-    ++r;
-  }
-  return k - 1;
-}
 
 // Per-aggregation column data (engine order), built in the late materialization phase.
 struct AggregationColumn {
@@ -435,9 +320,6 @@ void FileTask::Compile() {
     } else {
       CompiledSequence& s = condition_sequences_[c];
       s.matcher = std::make_unique<SequenceMatcher>(cond.sequence);
-      s.greedy = IsGreedy(cond.sequence);
-      s.windowed = IsWindowed(cond.sequence);
-      if (s.windowed) s.max_duration = FloorDuration(*cond.sequence.max_duration);
       for (const Step& step : cond.sequence.steps)
         s.step_predicates.push_back(AddPredicate(step.filters));
     }
@@ -445,10 +327,6 @@ void FileTask::Compile() {
   if (query_.funnel) {
     funnel_.emplace();
     funnel_->matcher = std::make_unique<SequenceMatcher>(query_.funnel->sequence);
-    funnel_->greedy = IsGreedy(query_.funnel->sequence) && !query_.funnel->time_to_convert;
-    funnel_->windowed = IsWindowed(query_.funnel->sequence) && !query_.funnel->breakdown;
-    if (funnel_->windowed)
-      funnel_->max_duration = FloorDuration(*query_.funnel->sequence.max_duration);
     for (const Step& step : query_.funnel->sequence.steps) {
       funnel_->step_predicates.push_back(AddPredicate(step.filters));
     }
@@ -706,7 +584,6 @@ void FileTask::EvaluateGroups() {
   const int num_positive = query_.funnel ? funnel_->matcher->num_positive_steps() : 0;
 
   std::unique_ptr<bool[]> results(new bool[std::max<size_t>(1, conditions.size())]);
-  std::vector<uint64_t> masks;
   SequenceMatch match;
   const size_t sample_limit = static_cast<size_t>(query_.options.sample_group_ids);
   // Max-heap of the smallest (hash, id) pairs seen.
@@ -722,34 +599,13 @@ void FileTask::EvaluateGroups() {
   if (funnel_) set_step_bits(*funnel_);
   const bool no_conditions = conditions.empty();
 
-  auto build_masks = [&](const CompiledSequence& seq, int64_t a, int64_t n) {
-    masks.assign(n, 0);
-    for (size_t s = 0; s < seq.step_predicates.size(); ++s) {
-      const uint64_t* w = predicates_[seq.step_predicates[s]].bits.data();
-      for (int64_t r = 0; r < n; ++r) masks[r] |= static_cast<uint64_t>(TestBit(w, a + r)) << s;
-    }
-  };
-
   for (int64_t g = 0; g < num_groups; ++g) {
     const int64_t a = group_begin_[g], b = group_begin_[g + 1], n = b - a;
     for (size_t c = 0; c < conditions.size(); ++c) {
       const Condition& cond = conditions[c];
       if (cond.kind == ConditionKind::kSequence) {
         CompiledSequence& seq = condition_sequences_[c];
-        if (seq.greedy) {
-          int64_t first = 0;
-          results[c] = GreedyReach(seq.step_bits, ts_.data(), a, b, &first) ==
-                       static_cast<int>(seq.step_bits.size()) - 1;
-          continue;
-        }
-        if (seq.windowed) {
-          results[c] = WindowedReach(seq.step_bits, ts_.data(), a, b, seq.max_duration, nullptr) ==
-                       static_cast<int>(seq.step_bits.size()) - 1;
-          continue;
-        }
-        build_masks(seq, a, n);
-        seq.matcher->Match(std::span<const int64_t>(ts_.data() + a, n), masks, false, false,
-                           &match);
+        seq.matcher->MatchRows(ts_.data(), seq.step_bits, a, b, false, false, &match);
         results[c] = match.reached == seq.matcher->num_positive_steps() - 1;
         continue;
       }
@@ -788,18 +644,9 @@ void FileTask::EvaluateGroups() {
     partial_.matching_groups += 1;
     partial_.matching_group_rows += n;
     bool sampled = true;
-    if (query_.funnel && funnel_->greedy) {
-      int64_t first = a;
-      match.reached = GreedyReach(funnel_->step_bits, ts_.data(), a, b, &first);
-      match.attributed_start_row = first - a;
-    } else if (query_.funnel && funnel_->windowed) {
-      match.time_to_convert.resize(funnel_->step_bits.size());
-      match.reached = WindowedReach(funnel_->step_bits, ts_.data(), a, b, funnel_->max_duration,
-                                    want_ttc ? match.time_to_convert.data() : nullptr);
-    } else if (query_.funnel) {
-      build_masks(*funnel_, a, n);
-      funnel_->matcher->Match(std::span<const int64_t>(ts_.data() + a, n), masks, want_ttc,
-                              want_breakdown, &match);
+    if (query_.funnel) {
+      funnel_->matcher->MatchRows(ts_.data(), funnel_->step_bits, a, b, want_ttc, want_breakdown,
+                                  &match);
     }
     if (query_.funnel) {
       level_[g] = static_cast<int8_t>(match.reached);

@@ -55,6 +55,7 @@
 #include <utility>
 
 #include "common/error.h"
+#include "engine/bitmap.h"
 
 namespace frocket {
 namespace {
@@ -128,6 +129,7 @@ SequenceMatcher::SequenceMatcher(const Sequence& sequence) : order_(sequence.ord
   identity_levels_ = (between_negative_mask_ | trailing_negative_) == 0;
   has_max_duration_ = sequence.max_duration.has_value();
   max_duration_ = DurationLimit(sequence.max_duration);
+  fast_shape_ = order_ == SequenceOrder::kOrdered && identity_levels_ && !has_gaps_;
   if (order_ == SequenceOrder::kAny && (!identity_levels_ || has_gaps_)) {
     ThrowInvalid("negative steps and maxGap are not allowed with order \"any\"");
   }
@@ -137,6 +139,132 @@ SequenceMatcher::SequenceMatcher(const Sequence& sequence) : order_(sequence.ord
   latest_.resize(levels);
   first_start_.resize(levels);
   classes_.resize(levels);
+}
+
+void SequenceMatcher::MatchRows(const int64_t* ts, std::span<const uint64_t* const> step_bits,
+                                int64_t a, int64_t b, bool want_time_to_convert,
+                                bool want_attribution, SequenceMatch* out) {
+  if (step_bits.size() != static_cast<size_t>(num_steps_)) {
+    throw Error(ErrorKind::kInternal, "SequenceMatcher: expected one bit vector per step, got " +
+                                          std::to_string(step_bits.size()));
+  }
+  if (fast_shape_ && !has_max_duration_ && !want_time_to_convert) {
+    int64_t first = -1;
+    out->reached = GreedyReach(ts, step_bits, a, b, &first);
+    out->time_to_convert.assign(out->reached + 1, 0);
+    out->attributed_start_row = out->reached >= 0 && want_attribution ? first - a : -1;
+    return;
+  }
+  if (fast_shape_ && has_max_duration_ && !want_attribution) {
+    out->time_to_convert.resize(step_bits.size());
+    out->reached = WindowedReach(ts, step_bits, a, b,
+                                 want_time_to_convert ? out->time_to_convert.data() : nullptr);
+    out->time_to_convert.resize(out->reached + 1);
+    if (!want_time_to_convert)
+      std::fill(out->time_to_convert.begin(), out->time_to_convert.end(), 0);
+    out->attributed_start_row = -1;
+    return;
+  }
+  const int64_t n = b - a;
+  row_masks_.assign(static_cast<size_t>(n), 0);
+  for (size_t s = 0; s < step_bits.size(); ++s) {
+    const uint64_t* w = step_bits[s];
+    for (int64_t r = NextSetBit(w, a, b); r < b; r = NextSetBit(w, r + 1, b)) {
+      row_masks_[r - a] |= uint64_t{1} << s;
+    }
+  }
+  Match(std::span<const int64_t>(ts + a, n), row_masks_, want_time_to_convert, want_attribution,
+        out);
+}
+
+// The greedy rule, exact for ordered sequences of positive steps without maxDuration or maxGap
+// (Funnel Rocket's rule): the earliest step-0 row, then the earliest later row (strictly larger
+// ts) for each next step. Returns the furthest step reached over rows [a, b), -1 for none;
+// *first_row is the chain's step-0 row, which is also the earliest step-0 row of any chain
+// reaching that step.
+int SequenceMatcher::GreedyReach(const int64_t* ts, std::span<const uint64_t* const> steps,
+                                 int64_t a, int64_t b, int64_t* first_row) const {
+  const int n = static_cast<int>(steps.size());
+  int k = 0;
+  int64_t last = 0;
+  int64_t r = a;
+  while (k < n) {
+    r = NextSetBit(steps[k], r, b);
+    if (r >= b) break;
+    if (k > 0 && ts[r] <= last) {
+      ++r;
+      continue;
+    }
+    if (k == 0) *first_row = r;
+    last = ts[r];
+    ++k;
+    ++r;
+  }
+  return k - 1;
+}
+
+// The furthest step reached over rows [a, b) by chains of strictly increasing ts whose span is
+// at most maxDuration, -1 for none (ordered, positive steps only, no maxGap). Without maxGap or
+// negative steps, of two chains reaching a step the one with the later start is at least as
+// good for every continuation, so a step needs only the latest start among its chains. Rows of
+// equal ts are applied together so that a chain never uses two rows of the same ts. With `ttc`,
+// ttc[k] becomes the shortest span of a chain reaching step k.
+//
+// Only the rows of steps 1.. are visited (found word at a time in the step bits); the latest
+// start of step 0 usable at time t is the latest step-0 row with ts < t, kept by a cursor.
+// O(rows / 64 + matching rows x steps), no allocation.
+int SequenceMatcher::WindowedReach(const int64_t* ts, std::span<const uint64_t* const> steps,
+                                   int64_t a, int64_t b, int64_t* ttc) const {
+  // Starts only grow (max), so "no chain" is a value below every ts; starts are kept in 128
+  // bits so that it cannot be mistaken for a row at INT64_MIN.
+  constexpr Wide kNoStart = -(static_cast<Wide>(1) << 100);
+  const int n = static_cast<int>(steps.size());
+  if (ttc) {
+    ttc[0] = 0;
+    for (int k = 1; k < n; ++k) ttc[k] = std::numeric_limits<int64_t>::max();
+  }
+  if (NextSetBit(steps[0], a, b) >= b) return -1;
+  Wide best[64], pending[64];
+  for (int k = 1; k < n; ++k) best[k] = pending[k] = kNoStart;
+  // Step 0: every step-0 row before the cursor has been seen; `latest` is the largest ts among
+  // them and `below` the largest one smaller than `latest`.
+  int64_t cursor0 = a;
+  Wide latest = kNoStart, below = kNoStart;
+  Wide current = kNoStart;  // ts of the rows whose transitions are pending
+  int64_t next[64];         // next row of each step >= 1 at or after the scan position
+  for (int k = 1; k < n; ++k) next[k] = NextSetBit(steps[k], a, b);
+  while (true) {
+    int64_t r = b;
+    for (int k = 1; k < n; ++k) r = std::min(r, next[k]);
+    if (r >= b) break;
+    const int64_t t = ts[r];
+    if (t != current) {
+      for (int k = 1; k < n; ++k) best[k] = std::max(best[k], pending[k]);
+      current = t;
+    }
+    for (int64_t i = NextSetBit(steps[0], cursor0, r); i < r; i = NextSetBit(steps[0], i + 1, r)) {
+      if (ts[i] != latest) {
+        below = latest;
+        latest = ts[i];
+      }
+    }
+    cursor0 = r;
+    const Wide start0 = latest != kNoStart && latest < t ? latest : below;
+    for (int k = n - 1; k >= 1; --k) {
+      if (next[k] != r) continue;
+      next[k] = NextSetBit(steps[k], r + 1, b);
+      const Wide from = k == 1 ? start0 : best[k - 1];
+      if (from == kNoStart) continue;
+      const Wide span = t - from;
+      if (span > max_duration_) continue;
+      pending[k] = std::max(pending[k], from);
+      if (ttc) ttc[k] = std::min<int64_t>(ttc[k], static_cast<int64_t>(span));
+    }
+  }
+  int reached = 0;
+  while (reached + 1 < n && std::max(best[reached + 1], pending[reached + 1]) != kNoStart)
+    ++reached;
+  return reached;
 }
 
 void SequenceMatcher::Match(std::span<const int64_t> ts, std::span<const uint64_t> step_masks,

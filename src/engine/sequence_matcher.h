@@ -56,6 +56,16 @@ class SequenceMatcher {
   void Match(std::span<const int64_t> ts, std::span<const uint64_t> step_masks,
              bool want_time_to_convert, bool want_attribution, SequenceMatch* out);
 
+  // The same decision from one bit vector per step (in the query's step order) over a larger
+  // row space, the group being rows [a, b) of it and ts that space's timestamps. For the common
+  // shapes it runs straight on the bits, skipping rows that match no step a word at a time:
+  // ordered, positive steps only, no maxGap; without maxDuration it follows the greedy chain
+  // (when time to convert is not wanted), with maxDuration it keeps the latest start per step
+  // (when attribution is not wanted). Otherwise it builds the row masks and calls Match.
+  // attributed_start_row is relative to a, as in Match. Results equal Match's.
+  void MatchRows(const int64_t* ts, std::span<const uint64_t* const> step_bits, int64_t a,
+                 int64_t b, bool want_time_to_convert, bool want_attribution, SequenceMatch* out);
+
   int num_positive_steps() const { return static_cast<int>(positive_steps_.size()); }
 
  private:
@@ -96,6 +106,10 @@ class SequenceMatcher {
     uint32_t queue;       // index into queues_
   };
 
+  int GreedyReach(const int64_t* ts, std::span<const uint64_t* const> steps, int64_t a, int64_t b,
+                  int64_t* first_row) const;
+  int WindowedReach(const int64_t* ts, std::span<const uint64_t* const> steps, int64_t a, int64_t b,
+                    int64_t* ttc) const;
   int MatchOrdered(std::span<const int64_t> ts, std::span<const uint64_t> masks);
   int MatchStrict(std::span<const int64_t> ts, std::span<const uint64_t> masks);
   int MatchAny(std::span<const int64_t> ts, std::span<const uint64_t> masks,
@@ -134,7 +148,10 @@ class SequenceMatcher {
   uint64_t trailing_negative_ = 0;      // negative steps after the last positive step
   bool identity_levels_ = false;        // no negative step: level k is step k
   bool has_gaps_ = false;
-  std::vector<Wide> max_gap_;  // per positive step (index 0 unused); huge when none
+  // Ordered, positive steps only, no maxGap: MatchRows' fast paths apply (see there).
+  bool fast_shape_ = false;
+  std::vector<uint64_t> row_masks_;  // MatchRows' scratch for the general path
+  std::vector<Wide> max_gap_;        // per positive step (index 0 unused); huge when none
   bool has_max_duration_ = false;
   Wide max_duration_ = 0;  // floor(maxDuration); huge when none
   SequenceOrder order_ = SequenceOrder::kOrdered;

@@ -543,19 +543,60 @@ std::string Describe(const Sequence& sequence, const std::vector<int64_t>& ts,
 
 // With `trailing_deadline`, every sequence is ordered, has maxDuration and ends with a negative
 // step: the case where chains are split by deadline class.
+// MatchRows must give Match's answer for every combination of wants, on the group placed at an
+// offset inside a larger row space whose other rows match every step (so reading outside
+// [a, b) would show).
+void ExpectMatchRowsAgrees(SequenceMatcher& matcher, const Sequence& sequence,
+                           const std::vector<int64_t>& ts, const std::vector<uint64_t>& masks,
+                           const Expected& expected) {
+  const int64_t offset = 67, rows = static_cast<int64_t>(ts.size());
+  const int64_t total = offset + rows + 70;
+  std::vector<int64_t> space_ts(total, 0);
+  const size_t steps = sequence.steps.size();
+  std::vector<std::vector<uint64_t>> bits(steps, std::vector<uint64_t>((total + 63) / 64, ~0ull));
+  for (int64_t r = 0; r < rows; ++r) {
+    space_ts[offset + r] = ts[r];
+    for (size_t s = 0; s < steps; ++s) {
+      const int64_t i = offset + r;
+      if ((masks[r] >> s & 1) == 0) bits[s][i / 64] &= ~(uint64_t{1} << (i % 64));
+    }
+  }
+  std::vector<const uint64_t*> pointers;
+  for (const auto& b : bits) pointers.push_back(b.data());
+  SequenceMatch match;
+  for (int want = 0; want < 4; ++want) {
+    const bool ttc = (want & 1) != 0, attribution = (want & 2) != 0;
+    matcher.MatchRows(space_ts.data(), pointers, offset, offset + rows, ttc, attribution, &match);
+    const std::string context = Describe(sequence, ts, masks) + " (MatchRows, ttc " +
+                                std::to_string(ttc) + ", attribution " +
+                                std::to_string(attribution) + ")";
+    ASSERT_EQ(match.reached, expected.reached) << context;
+    if (ttc) {
+      ASSERT_EQ(match.time_to_convert, expected.time_to_convert) << context;
+    }
+    if (attribution) {
+      ASSERT_EQ(match.attributed_start_row, expected.attributed_start_row) << context;
+    }
+  }
+}
+
+// With `fast_shapes`, every sequence is ordered with positive steps only and no maxGap (the
+// shapes MatchRows runs straight on the bits).
 void RunRandomCases(uint64_t seed, int sequences, int groups_per_sequence, int max_rows,
-                    int max_steps, int ts_range, bool trailing_deadline = false) {
+                    int max_steps, int ts_range, bool trailing_deadline = false,
+                    bool fast_shapes = false) {
   std::mt19937_64 rng(seed);
   for (int s = 0; s < sequences; ++s) {
     const int num_steps = 1 + static_cast<int>(rng() % static_cast<uint64_t>(max_steps));
-    const SequenceOrder order =
-        trailing_deadline ? SequenceOrder::kOrdered : static_cast<SequenceOrder>(rng() % 3);
+    const SequenceOrder order = trailing_deadline || fast_shapes
+                                    ? SequenceOrder::kOrdered
+                                    : static_cast<SequenceOrder>(rng() % 3);
     Sequence sequence;
     sequence.order = order;
     sequence.max_duration = RandomLimit(rng, trailing_deadline ? 0 : 40, ts_range);
     for (int i = 0; i < num_steps; ++i) {
       Step step;
-      if (i > 0 && order != SequenceOrder::kAny) {
+      if (i > 0 && order != SequenceOrder::kAny && !fast_shapes) {
         step.row_found = rng() % 100 >= 30;
         if (step.row_found) step.max_gap = RandomLimit(rng, 65, ts_range / 2);
       }
@@ -585,6 +626,8 @@ void RunRandomCases(uint64_t seed, int sequences, int groups_per_sequence, int m
       ASSERT_EQ(match.time_to_convert, expected.time_to_convert) << Describe(sequence, ts, masks);
       ASSERT_EQ(match.attributed_start_row, expected.attributed_start_row)
           << Describe(sequence, ts, masks);
+      ExpectMatchRowsAgrees(matcher, sequence, ts, masks, expected);
+      if (::testing::Test::HasFatalFailure()) return;
     }
   }
 }
@@ -602,6 +645,12 @@ TEST(SequenceMatcherRandomTest, MatchesBruteForceWithTrailingNegativeAndMaxDurat
   // Up to 5 positive steps and 12 rows spread over 30 ticks, so that several deadline classes
   // live at once.
   RunRandomCases(/*seed=*/31337, 3000, 4, 12, 5, 30, /*trailing_deadline=*/true);
+}
+
+TEST(SequenceMatcherRandomTest, FastShapesMatchBruteForce) {
+  // Ordered, positive steps, no maxGap, with and without maxDuration: the greedy and windowed
+  // paths of MatchRows.
+  RunRandomCases(/*seed=*/4242, 3000, 4, 14, 5, 12, false, /*fast_shapes=*/true);
 }
 
 TEST(SequenceMatcherRandomTest, MatchesBruteForceWithDenseSteps) {
