@@ -26,6 +26,8 @@ namespace {
 constexpr int64_t kMaxPageBytes = int64_t{1} << 30;
 // Decoded fixed-width values of one chunk are capped likewise.
 constexpr uint64_t kMaxChunkValueBytes = uint64_t{4} << 30;
+// The most reserved up front from the row count in the footer, before pages prove the values.
+constexpr uint64_t kMaxReservedChunkBytes = uint64_t{64} << 20;
 
 bool IsDictionaryEncoding(Encoding e) {
   return e == Encoding::kPlainDictionary || e == Encoding::kRleDictionary;
@@ -565,6 +567,14 @@ void ChunkReader::DecodeValues(Encoding encoding, const uint8_t* levels, size_t 
     dictionary_form_ = options_.keep_dictionary && dict_page && dictionary_ != nullptr &&
                        dictionary_->size > 0;
     if (dictionary_form_) out_.dictionary = dictionary_;
+    // The row group says how many values the chunk holds: reserving them at once saves the
+    // copies of growing page by page (6% of a funnel query's instructions). The footer is not
+    // trusted beyond a modest size; past it the buffer grows as pages arrive.
+    if (column_.physical != PhysicalType::kByteArray || dictionary_form_) {
+      const uint64_t width = dictionary_form_ ? 4 : static_cast<uint64_t>(width_);
+      const uint64_t expected = static_cast<uint64_t>(num_rows_) * width;
+      if (expected <= kMaxReservedChunkBytes) out_.values.Reserve(expected);
+    }
   } else if (dictionary_form_ && !dict_page) {
     out_.dictionary.reset();
     Materialize();
