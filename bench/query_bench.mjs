@@ -286,7 +286,8 @@ async function run(argv) {
     const rows = Number((await db.rows(`SELECT count(*) FROM ${t}`))[0][0]);
     const files = readdirSync(ds.dir).filter((f) => f.endsWith('.parquet')).length;
     console.log(`\ndataset ${ds.name}: ${rows.toLocaleString('en-US')} rows in ${files} files (${ds.dir})`);
-    console.log(`${'query'.padEnd(20)} ${'frocket s'.padStart(10)} ${'DuckDB s'.padStart(10)} ${'DuckDB/frocket'.padStart(15)} ${'floor s'.padStart(9)}  agree`);
+    console.log(`${'query'.padEnd(20)} ${'frocket s'.padStart(10)} ${'DuckDB s'.padStart(10)} ${'DuckDB/frocket'.padStart(15)} ${'floor s'.padStart(9)}` +
+      ` ${'in-proc s'.padStart(10)} ${'ratio'.padStart(6)} ${'floor'.padStart(6)}  agree`);
     for (const q of queries) {
       const queryFile = path.join(queryDir, `${q.name}.json`);
       writeFileSync(queryFile, JSON.stringify(q.query, null, 1) + '\n');
@@ -304,10 +305,13 @@ async function run(argv) {
       });
 
       let floor = null;
+      let floorInner = null;
       if (scanOnly) {
         floor = await best(opts.runs, async () => {
           const r = runFrocket(opts, ds.name, queryFile, ['--scan-only']);
           if (r.error) throw new Error(r.error);
+          const inner = JSON.parse(r.stdout).totalTime;
+          if (typeof inner === 'number') floorInner = floorInner === null ? inner : Math.min(floorInner, inner);
           return r.seconds;
         });
       }
@@ -328,12 +332,20 @@ async function run(argv) {
         console.log(`MISMATCH ${ds.name} ${q.name}:\n  ${diff.join('\n  ')}`);
       }
       const ratio = duckSeconds / frocketSeconds;
+      // In-process figures: frocket's own stats.totalTime (no process start, catalog or JSON
+      // output), comparable with DuckDB's call in a warm process; floor = in-process query time
+      // over in-process scan-only time.
+      const innerRatio = frocketInner ? duckSeconds / frocketInner : null;
+      const innerFloor = frocketInner && floorInner ? frocketInner / floorInner : null;
+      const fmt = (v, digits, width) => (v === null ? 'n/a' : v.toFixed(digits)).padStart(width);
       console.log(`${q.name.padEnd(20)} ${frocketSeconds.toFixed(3).padStart(10)} ${duckSeconds.toFixed(3).padStart(10)} ` +
-        `${ratio.toFixed(2).padStart(15)} ${(floor === null ? 'n/a' : floor.toFixed(3)).padStart(9)}  ${diff.length ? 'NO' : 'yes'}`);
+        `${ratio.toFixed(2).padStart(15)} ${fmt(floor, 3, 9)} ${fmt(frocketInner ?? null, 3, 10)} ` +
+        `${fmt(innerRatio, 2, 6)} ${fmt(innerFloor, 2, 6)}  ${diff.length ? 'NO' : 'yes'}`);
       results.push({
         dataset: ds.name, rows, files, query: q.name, what: q.what, threads: opts.threads,
         frocket_seconds: frocketSeconds, frocket_total_time: frocketInner ?? null,
         duckdb_seconds: duckSeconds, ratio_duckdb_over_frocket: ratio, floor_seconds: floor,
+        floor_total_time: floorInner, ratio_in_process: innerRatio, floor_ratio_in_process: innerFloor,
         agree: diff.length === 0, frocket_answer: frocketAnswer, duckdb_answer: duckAnswer,
       });
     }
@@ -341,6 +353,7 @@ async function run(argv) {
   if (!scanOnly) console.log('\nfloor: n/a (this frocket has no `query --scan-only`)');
   else console.log('\nfloor: `frocket query --scan-only`, which reads and decodes the query\'s columns and does nothing else');
   console.log('frocket s: the whole `frocket query` process (start, catalog, query, JSON output); DuckDB s: the SQL call in a warm process');
+  console.log('in-proc s: frocket\'s own stats.totalTime (query only, like DuckDB s); ratio: DuckDB s / in-proc s; floor: in-proc s / scan-only in-proc s');
   if (opts.json) writeFileSync(opts.json, JSON.stringify({ duckdb: db.version, results }, null, 1) + '\n');
   if (mismatches > 0) {
     console.log(`${mismatches} MISMATCH(ES) between frocket and DuckDB`);
