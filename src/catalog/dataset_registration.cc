@@ -663,6 +663,15 @@ DatasetInfo RegisterDataset(const RegistrationRequest& request, const FileLister
 DatasetInfo RegisterDataset(const RegistrationRequest& request) {
   std::string local_path;
   std::unique_ptr<FileLister> lister = FileListerFor(request.base_path, &local_path);
+  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
+                       std::chrono::system_clock::now().time_since_epoch())
+                       .count();
+  if (local_path.rfind("s3://", 0) == 0) {
+    // Remote: the record keeps the URL (trailing slashes removed by FileListerFor).
+    RegistrationRequest remote = request;
+    remote.base_path = local_path;
+    return RegisterDataset(remote, *lister, local_path, now_ms);
+  }
   // The record must mean the same files whatever directory a later command runs in, so a local
   // base path is stored absolute and normalized (file:// dropped).
   RegistrationRequest resolved = request;
@@ -672,9 +681,6 @@ DatasetInfo RegisterDataset(const RegistrationRequest& request) {
   local_path = absolute.lexically_normal().string();
   while (local_path.size() > 1 && local_path.back() == '/') local_path.pop_back();
   resolved.base_path = local_path;
-  int64_t now_ms = std::chrono::duration_cast<std::chrono::milliseconds>(
-                       std::chrono::system_clock::now().time_since_epoch())
-                       .count();
   return RegisterDataset(resolved, *lister, local_path, now_ms);
 }
 

@@ -8,8 +8,12 @@
 #include <cerrno>
 #include <cstring>
 #include <map>
+#include <mutex>
+#include <optional>
 
 #include "common/error.h"
+#include "storage/s3_client.h"
+#include "storage/s3_file.h"
 
 namespace frocket {
 namespace {
@@ -52,6 +56,50 @@ class LocalFileLister final : public FileLister {
   }
 };
 
+// Lists the objects directly under s3://bucket/prefix (delimiter "/": deeper keys roll up into
+// common prefixes and are skipped, like subdirectories). Sizes seen in the listing are kept,
+// so opening a listed file needs no HEAD request.
+class S3FileLister final : public FileLister {
+ public:
+  std::vector<ListedFile> List(const std::string& base_path) const override {
+    S3Location where = ParseS3Url(base_path);
+    std::string prefix = where.key.empty() ? "" : where.key + "/";
+    std::vector<S3Object> objects = Client()->ListObjects(where.bucket, prefix, "/");
+    std::vector<ListedFile> files;
+    std::lock_guard<std::mutex> lock(mutex_);
+    for (S3Object& o : objects) {
+      if (o.key.size() <= prefix.size() || o.key.back() == '/') continue;  // folder markers
+      std::string name = o.key.substr(prefix.size());
+      sizes_[base_path + "/" + name] = o.size;
+      files.push_back({std::move(name), o.size});
+    }
+    return files;
+  }
+
+  std::shared_ptr<RandomAccessFile> Open(const std::string& base_path,
+                                         const std::string& name) const override {
+    const std::string location = base_path + "/" + name;
+    std::optional<uint64_t> size;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      auto it = sizes_.find(location);
+      if (it != sizes_.end()) size = it->second;
+    }
+    return OpenS3File(Client(), ParseS3Url(location), size);
+  }
+
+ private:
+  std::shared_ptr<const S3Client> Client() const {
+    std::lock_guard<std::mutex> lock(mutex_);
+    if (!client_) client_ = std::make_shared<const S3Client>(S3Config::FromEnvironment());
+    return client_;
+  }
+
+  mutable std::mutex mutex_;
+  mutable std::shared_ptr<const S3Client> client_;
+  mutable std::map<std::string, uint64_t> sizes_;
+};
+
 std::string BaseName(const std::string& name) {
   size_t slash = name.rfind('/');
   return slash == std::string::npos ? name : name.substr(slash + 1);
@@ -68,7 +116,10 @@ std::unique_ptr<FileLister> FileListerFor(const std::string& base_path, std::str
     return MakeLocalFileLister();
   }
   if (base_path.rfind("s3://", 0) == 0) {
-    ThrowNotSupported("S3 datasets are not supported yet: " + base_path);
+    S3Location where = ParseS3Url(base_path);  // checks the bucket name
+    while (!where.key.empty() && where.key.back() == '/') where.key.pop_back();
+    *local_path = where.ToString();
+    return std::make_unique<S3FileLister>();
   }
   size_t scheme = base_path.find("://");
   if (scheme != std::string::npos) {

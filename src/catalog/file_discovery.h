@@ -1,6 +1,6 @@
 // File discovery: which files make up a dataset. A FileLister lists the files under a base path
 // with their sizes and opens one for reading; the local lister reads a directory, and an S3
-// lister (paginated ListObjectsV2) will implement the same interface. DiscoverFiles applies the
+// lister (paginated ListObjectsV2) implements the same interface. DiscoverFiles applies the
 // dataset's name pattern and the rules every dataset follows, whatever the storage.
 #pragma once
 
@@ -35,9 +35,11 @@ class FileLister {
 // Error(kInvalidArgument) naming it.
 std::unique_ptr<FileLister> MakeLocalFileLister();
 
-// The lister for a base path: a plain path or file://PATH is local; s3:// throws
-// Error(kNotSupported) until the S3 lister exists; any other scheme is Error(kInvalidArgument).
-// `*local_path` receives the path the lister expects (file:// removed).
+// The lister for a base path: a plain path or file://PATH is local; s3://BUCKET[/PREFIX] lists
+// the objects directly under the prefix with paginated ListObjectsV2 (S3 settings from the
+// environment, see storage/s3_client.h); any other scheme is Error(kInvalidArgument).
+// `*local_path` receives the path the lister expects (file:// removed; for S3 the URL without
+// trailing slashes).
 std::unique_ptr<FileLister> FileListerFor(const std::string& base_path, std::string* local_path);
 
 // Shell-style matching of a whole file name: '*' any run of characters, '?' one character,

@@ -19,6 +19,7 @@
 #include "engine/value_dictionary.h"
 #include "parquet/file_reader.h"
 #include "query/query_parser.h"
+#include "storage/data_file.h"
 #include "storage/file.h"
 
 namespace frocket {
@@ -205,6 +206,7 @@ class FileTask {
   int AddPredicate(const std::vector<Filter>& filters);
   void Compile();
   void ReadRows();
+  void PrefetchRowGroup(int row_group);
   void GroupRows();
   void EvaluateGroups();
   void Aggregate();
@@ -222,6 +224,7 @@ class FileTask {
   FileTaskOptions options_;
   PartialResult partial_;
 
+  std::shared_ptr<RandomAccessFile> input_;  // the file under file_ (for Prefetch)
   std::unique_ptr<parquet::ParquetFile> file_;
   TimeBounds bounds_;
   int ts_column_ = -1, group_column_ = -1;
@@ -333,6 +336,38 @@ void FileTask::Compile() {
   }
 }
 
+// Announces the column chunks ReadRows reads from a row group that survived pruning, so a
+// remote file fetches them in one coalesced request instead of one per chunk.
+void FileTask::PrefetchRowGroup(int row_group) {
+  std::vector<int> columns = {ts_column_, group_column_};
+  if (options_.scan_only) {
+    columns.insert(columns.end(), query_.used_columns.begin(), query_.used_columns.end());
+  } else {
+    for (const Predicate& p : predicates_) {
+      columns.insert(columns.end(), p.columns.begin(), p.columns.end());
+    }
+    columns.insert(columns.end(), sum_columns_.begin(), sum_columns_.end());
+  }
+  std::sort(columns.begin(), columns.end());
+  columns.erase(std::unique(columns.begin(), columns.end()), columns.end());
+  std::vector<ByteRange> ranges;
+  const auto& chunks = file_->metadata().row_groups[row_group].columns;
+  for (int column : columns) {
+    int leaf = file_->schema().FindColumn(dataset_.schema.columns[column].name);
+    if (leaf < 0 || static_cast<size_t>(leaf) >= chunks.size() || !chunks[leaf].meta_data) continue;
+    const parquet::ColumnMetaData& meta = *chunks[leaf].meta_data;
+    int64_t start = meta.data_page_offset;
+    if (meta.dictionary_page_offset && *meta.dictionary_page_offset > 0 &&
+        *meta.dictionary_page_offset < start) {
+      start = *meta.dictionary_page_offset;
+    }
+    if (start < 0 || meta.total_compressed_size <= 0) continue;
+    ranges.push_back(
+        {static_cast<uint64_t>(start), static_cast<uint64_t>(meta.total_compressed_size)});
+  }
+  input_->Prefetch(ranges);
+}
+
 void FileTask::ReadRows() {
   const int num_row_groups = file_->num_row_groups();
   const ColumnKind ts_kind = dataset_.schema.columns[ts_column_].kind;
@@ -392,6 +427,7 @@ void FileTask::ReadRows() {
       }
     }
     partial_.stats.scanned_rows += rg_rows;
+    PrefetchRowGroup(rg);
     const ColumnVector& ts = Load(rg, ts_column_);
     if (ts.null_count > 0) {
       ThrowCorrupt(file_->name() + ": the timestamp column '" + dataset_.schema.timestamp_column +
@@ -1008,7 +1044,8 @@ PartialResult FileTask::Run() {
   std::string path = dataset_.base_path;
   if (!path.empty() && path.back() != '/') path += '/';
   path += df.name;
-  file_ = parquet::ParquetFile::Open(std::shared_ptr<RandomAccessFile>(OpenLocalFile(path)));
+  input_ = OpenDataFile(path, options_.cache, options_.cache_hit, df.size);
+  file_ = parquet::ParquetFile::Open(input_);
   if (!options_.scan_only) Compile();
   ReadRows();
   if (!options_.scan_only) {

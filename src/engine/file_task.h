@@ -22,6 +22,7 @@
 #include "catalog/dataset_info.h"
 #include "engine/partial_result.h"
 #include "query/query.h"
+#include "storage/file_cache.h"
 
 namespace frocket {
 
@@ -29,6 +30,10 @@ struct FileTaskOptions {
   // Only read and decode the columns the query needs (ts, group id, used columns), for the
   // benchmark floor; the partial then holds only stats.
   bool scan_only = false;
+  // A worker's disk cache for remote (s3://) files; local files are never cached.
+  FileCache* cache = nullptr;
+  // Set (when given) to whether the cache already held the file.
+  bool* cache_hit = nullptr;
 };
 
 PartialResult ExecuteFileTask(const DatasetInfo& dataset, const Query& query, size_t file_index,

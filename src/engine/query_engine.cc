@@ -90,8 +90,12 @@ nlohmann::ordered_json ErrorDocument(const char* kind, const std::string& messag
 
 }  // namespace
 
-PartialResult RunFileTask(const DatasetInfo& dataset, const Query& query, size_t file_index) {
-  return ExecuteFileTask(dataset, query, file_index);
+PartialResult RunFileTask(const DatasetInfo& dataset, const Query& query, size_t file_index,
+                          FileCache* cache, bool* cache_hit) {
+  FileTaskOptions options;
+  options.cache = cache;
+  options.cache_hit = cache_hit;
+  return ExecuteFileTask(dataset, query, file_index, options);
 }
 
 PartialResult RunQueryPartial(const DatasetInfo& dataset, const Query& query,

@@ -13,6 +13,7 @@
 #include "catalog/dataset_info.h"
 #include "engine/partial_result.h"
 #include "query/query.h"
+#include "storage/file_cache.h"
 
 namespace frocket {
 
@@ -34,8 +35,10 @@ struct EngineOptions {
 };
 
 // Runs the task of one file of the dataset (index into dataset.files). Throws Error naming the
-// file when it cannot be read.
-PartialResult RunFileTask(const DatasetInfo& dataset, const Query& query, size_t file_index);
+// file when it cannot be read. A worker passes its disk cache for remote files (`*cache_hit`,
+// when given, tells whether the file was already cached).
+PartialResult RunFileTask(const DatasetInfo& dataset, const Query& query, size_t file_index,
+                          FileCache* cache = nullptr, bool* cache_hit = nullptr);
 
 // Runs every task and merges. Storage errors propagate as Error.
 PartialResult RunQueryPartial(const DatasetInfo& dataset, const Query& query,

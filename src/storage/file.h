@@ -12,6 +12,12 @@
 
 namespace frocket {
 
+// A span of bytes in a file.
+struct ByteRange {
+  uint64_t offset = 0;
+  uint64_t length = 0;
+};
+
 class RandomAccessFile {
  public:
   virtual ~RandomAccessFile() = default;
@@ -24,6 +30,11 @@ class RandomAccessFile {
   // Error(kIo) on failure and Error(kCorruptFile) when the range lies past the end.
   // Thread-safe: many readers may read one file at once.
   virtual void ReadAt(uint64_t offset, uint64_t length, Buffer* out) const = 0;
+
+  // A hint that these ranges will be read soon. A remote file fetches them now (merging near
+  // ranges into fewer requests) and serves later ReadAt calls inside them from memory; a local
+  // file ignores it. May throw what ReadAt throws. Thread-safe.
+  virtual void Prefetch(const std::vector<ByteRange>& ranges) const {}
 };
 
 // Opens a local file for reading. Throws Error(kIo) naming the path when it cannot.
