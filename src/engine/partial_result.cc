@@ -811,4 +811,28 @@ PartialResult DeserializePartialResult(const std::string& bytes) {
   return p;
 }
 
+OrderedMerge::OrderedMerge(const Query& query, size_t tasks)
+    : query_(query), waiting_(tasks), merged_(MakeEmptyPartialResult(query)) {}
+
+void OrderedMerge::Add(size_t task, PartialResult partial) {
+  if (task >= waiting_.size() || task < next_ || waiting_[task]) {
+    throw Error(ErrorKind::kInternal,
+                "OrderedMerge: task " + std::to_string(task) + " added twice or out of range");
+  }
+  waiting_[task] = std::move(partial);
+  while (next_ < waiting_.size() && waiting_[next_]) {
+    MergePartialResult(query_, *waiting_[next_], &merged_);
+    waiting_[next_].reset();
+    ++next_;
+  }
+}
+
+PartialResult OrderedMerge::Finish() {
+  if (next_ != waiting_.size()) {
+    throw Error(ErrorKind::kInternal, "OrderedMerge: task " + std::to_string(next_) +
+                                          " has no partial result");
+  }
+  return std::move(merged_);
+}
+
 }  // namespace frocket

@@ -167,6 +167,28 @@ PartialResult MakeEmptyPartialResult(const Query& query);
 // Adds `other` into `into`; both shaped for `query`.
 void MergePartialResult(const Query& query, const PartialResult& other, PartialResult* into);
 
+// Merges the partials of a query's tasks in task order, whatever order they arrive in.
+// Merging is commutative for counts, but floating-point sums (sum, mean, sumPerValue) round
+// differently in another order, so merging in arrival order would make the last digits of a
+// result depend on which task finished first. Partials that arrive ahead of their turn wait
+// here (as many as tasks are out of order). Not thread-safe: callers hold their own lock.
+class OrderedMerge {
+ public:
+  OrderedMerge(const Query& query, size_t tasks);
+
+  // Task `task`'s partial (each task exactly once; kInternal otherwise).
+  void Add(size_t task, PartialResult partial);
+  size_t merged_tasks() const { return next_; }
+  // The merge of every task's partial. Throws Error(kInternal) when some task was not added.
+  PartialResult Finish();
+
+ private:
+  const Query& query_;
+  std::vector<std::optional<PartialResult>> waiting_;
+  size_t next_ = 0;  // the first task not merged yet
+  PartialResult merged_;
+};
+
 // Keeps at most kMaxExactValuesPerFile entries of a file's per-value map: the largest by the
 // map's number for `type` (count for countPerValue/groupsPerValue, sum for sumPerValue, mean
 // for meanPerValue), setting truncated and max_error. Call on each task's own maps.

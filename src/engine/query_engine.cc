@@ -38,8 +38,9 @@ int ThreadCount(const EngineOptions& options, size_t tasks) {
 
 PartialResult RunTasks(const DatasetInfo& dataset, const Query& query, const EngineOptions& options,
                        const FileTaskOptions& task_options) {
-  PartialResult merged = MakeEmptyPartialResult(query);
   const size_t num_files = dataset.files.size();
+  // In file order, so that floating-point sums are the same on every run (see OrderedMerge).
+  OrderedMerge merged(query, num_files);
   QueryProgress progress;
   progress.files_total = static_cast<int64_t>(num_files);
   for (const auto& f : dataset.files) progress.rows_total += f.num_rows;
@@ -58,7 +59,7 @@ PartialResult RunTasks(const DatasetInfo& dataset, const Query& query, const Eng
       try {
         PartialResult partial = ExecuteFileTask(dataset, query, index, task_options);
         std::lock_guard<std::mutex> lock(mutex);
-        MergePartialResult(query, partial, &merged);
+        merged.Add(index, std::move(partial));
         progress.files_done += 1;
         progress.rows_done += dataset.files[index].num_rows;
         if (options.on_progress) options.on_progress(progress);
@@ -81,7 +82,7 @@ PartialResult RunTasks(const DatasetInfo& dataset, const Query& query, const Eng
   if (failure) std::rethrow_exception(failure);
   if (options.cancel && options.cancel->load())
     throw Error(ErrorKind::kInternal, "query cancelled");
-  return merged;
+  return merged.Finish();
 }
 
 nlohmann::ordered_json ErrorDocument(const char* kind, const std::string& message) {

@@ -7,6 +7,7 @@
 #include <limits>
 #include <random>
 #include <string>
+#include <numeric>
 #include <vector>
 
 #include "common/error.h"
@@ -764,6 +765,51 @@ TEST(PartialResultTest, GarbageNeverCrashes) {
       ASSERT_EQ(e.kind(), ErrorKind::kCorruptFile);
     }
   }
+}
+
+TEST(OrderedMergeTest, AnyArrivalOrderGivesTheSameBits) {
+  // Float sums chosen so that the order of addition changes the rounded result.
+  const Query query = MustParseQuery(R"({"query": {"aggregations": [{"column": "price", "type": "sum"}]}})");
+  const std::vector<double> values = {1e16, 1.0, -1e16, 3.0, 0.1, 2.5e-3, 7e15, -7e15};
+  std::vector<PartialResult> parts;
+  for (double v : values) {
+    PartialResult p = MakeEmptyPartialResult(query);
+    p.query_aggregations[0].audience.scalar.count = 1;
+    p.query_aggregations[0].audience.scalar.sum.AddReal(v);
+    parts.push_back(p);
+  }
+  // In task order, by hand.
+  PartialResult expected = MakeEmptyPartialResult(query);
+  for (const PartialResult& p : parts) MergePartialResult(query, p, &expected);
+  const double in_order = expected.query_aggregations[0].audience.scalar.sum.real;
+  // Arrival order visibly matters for plain merging, or this test would prove nothing.
+  PartialResult reversed = MakeEmptyPartialResult(query);
+  for (size_t i = parts.size(); i-- > 0;) MergePartialResult(query, parts[i], &reversed);
+  ASSERT_NE(reversed.query_aggregations[0].audience.scalar.sum.real, in_order);
+
+  std::vector<size_t> order(parts.size());
+  std::iota(order.begin(), order.end(), 0);
+  std::mt19937 rng(5);
+  for (int round = 0; round < 50; ++round) {
+    std::shuffle(order.begin(), order.end(), rng);
+    OrderedMerge merge(query, parts.size());
+    for (size_t task : order) merge.Add(task, parts[task]);
+    PartialResult merged = merge.Finish();
+    EXPECT_EQ(merged.query_aggregations[0].audience.scalar.sum.real, in_order);
+    EXPECT_EQ(merged.query_aggregations[0].audience.scalar.count, 8);
+  }
+}
+
+TEST(OrderedMergeTest, RejectsRepeatsAndMissingTasks) {
+  const Query query = MustParseQuery(R"({})");
+  OrderedMerge merge(query, 3);
+  merge.Add(1, MakeEmptyPartialResult(query));
+  EXPECT_THROW(merge.Add(1, MakeEmptyPartialResult(query)), Error);
+  EXPECT_THROW(merge.Add(3, MakeEmptyPartialResult(query)), Error);
+  merge.Add(0, MakeEmptyPartialResult(query));
+  EXPECT_EQ(merge.merged_tasks(), 2u);
+  EXPECT_THROW(merge.Add(0, MakeEmptyPartialResult(query)), Error);
+  EXPECT_THROW(merge.Finish(), Error);
 }
 
 }  // namespace
