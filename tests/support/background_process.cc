@@ -5,6 +5,7 @@
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -71,6 +72,9 @@ pid_t Spawn(std::vector<std::string> argv, const EnvironmentList& env, int in_fd
     // Its own process group, so that a test's SIGINT does not reach it and Stop can signal
     // whatever it starts (node starts no children, but a shell wrapper might).
     setpgid(0, 0);
+    // A test binary that aborts must not leave servers behind: the child dies with the thread
+    // that started it (tests start their processes from the test's own thread).
+    prctl(PR_SET_PDEATHSIG, SIGKILL);
     environ = c_env.data();
     execvp(c_argv[0], c_argv.data());
     const int error = errno;

@@ -1,5 +1,6 @@
-// One behavioural suite run against every MetadataStore (in-memory and local directory), then
-// what only the local directory has: files on disk, damaged and newer records, locking.
+// One behavioural suite run against every MetadataStore (in-memory, local directory, and Redis
+// when redis-server is installed), then what only the local directory has: files on disk,
+// damaged and newer records, locking. Redis-only behaviour is in tests/cluster.
 #include "catalog/metadata_store.h"
 
 #include <gtest/gtest.h>
@@ -13,6 +14,7 @@
 #include <thread>
 
 #include "common/error.h"
+#include "support/redis_server.h"
 #include "unit/catalog/dataset_files.h"
 
 namespace frocket {
@@ -39,9 +41,20 @@ struct StoreFactory {
   std::function<std::unique_ptr<MetadataStore>(const std::string& dir)> make;
 };
 
+// One redis-server for the whole suite; every store gets its own key prefix.
+std::unique_ptr<MetadataStore> OpenTestRedisStore() {
+  // A function-level static: destroyed (and the server stopped) when the test binary exits.
+  static test_support::TestRedisServer server;
+  static int counter = 0;
+  return OpenRedisMetadataStore(server.url(), "mdtest" + std::to_string(++counter) + ":");
+}
+
 class MetadataStoreTest : public ::testing::TestWithParam<StoreFactory> {
  protected:
-  void SetUp() override { store_ = GetParam().make(dir_.path() + "/catalog"); }
+  void SetUp() override {
+    if (GetParam().label == "Redis") FROCKET_SKIP_WITHOUT_REDIS();
+    store_ = GetParam().make(dir_.path() + "/catalog");
+  }
   TempDir dir_;
   std::unique_ptr<MetadataStore> store_;
 };
@@ -132,7 +145,8 @@ INSTANTIATE_TEST_SUITE_P(
     Stores, MetadataStoreTest,
     ::testing::Values(
         StoreFactory{"Memory", [](const std::string&) { return MakeMemoryMetadataStore(); }},
-        StoreFactory{"Local", [](const std::string& dir) { return OpenLocalMetadataStore(dir); }}),
+        StoreFactory{"Local", [](const std::string& dir) { return OpenLocalMetadataStore(dir); }},
+        StoreFactory{"Redis", [](const std::string&) { return OpenTestRedisStore(); }}),
     [](const ::testing::TestParamInfo<StoreFactory>& info) { return info.param.label; });
 
 // ---- local directory only ----
