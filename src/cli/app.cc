@@ -11,6 +11,8 @@
 #include "cli/inspect_command.h"
 #include "cli/prepare_command.h"
 #include "cli/query_command.h"
+#include "cli/serve_command.h"
+#include "cli/worker_command.h"
 #include "common/error.h"
 
 // The build may pass the project version; this fallback keeps a bare compile working.
@@ -34,6 +36,8 @@ constexpr AddCommand kCommands[] = {
     AddUnregisterCommand,
     AddPrepareCommand,
     AddQueryCommand,
+    AddServeCommand,
+    AddWorkerCommand,
 };
 
 int ExitCodeFor(ErrorKind kind) {

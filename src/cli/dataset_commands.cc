@@ -2,7 +2,9 @@
 
 #include <CLI/CLI.hpp>
 #include <algorithm>
+#include <cctype>
 #include <cstdio>
+#include <filesystem>
 #include <memory>
 #include <nlohmann/json.hpp>
 #include <optional>
@@ -15,11 +17,15 @@
 #include "catalog/schema_mapping.h"
 #include "cli/output_buffer.h"
 #include "common/error.h"
+#include "server/api_client.h"
+#include "server/dataset_documents.h"
+#include "server/dataset_service.h"
 
 namespace frocket::cli {
 namespace {
 
 using nlohmann::json;
+using server::DatasetSummary;
 
 // Left-aligned columns separated by two spaces; the last column is not padded.
 class Table {
@@ -68,31 +74,31 @@ std::string Quote(const std::string& s) { return "'" + s + "'"; }
 
 json OptionalJson(const std::optional<int64_t>& v) { return v ? json(*v) : json(nullptr); }
 
-std::string TimeRangeText(const DatasetInfo& info) {
-  std::optional<int64_t> lo = info.MinTimestamp(), hi = info.MaxTimestamp();
+std::string TimeRangeText(const DatasetSummary& s) {
+  std::optional<int64_t> lo = s.min_timestamp, hi = s.max_timestamp;
   if (!lo || !hi) return "(no rows)";
-  TimestampUnit unit = info.schema.timestamp_unit;
+  TimestampUnit unit = s.timestamp_unit;
   return std::to_string(*lo) + " .. " + std::to_string(*hi) + " " + TimestampUnitName(unit) + " (" +
          FormatUtc(*lo, unit) + " .. " + FormatUtc(*hi, unit) + ")";
 }
 
 // The fields every command shows about a dataset, in JSON.
-json SummaryJson(const DatasetInfo& info) {
-  return {{"name", info.name},
-          {"base_path", info.base_path},
-          {"registered_at", FormatUtcMillis(info.registered_at_ms)},
-          {"group_id_column", info.schema.group_id_column},
-          {"timestamp_column", info.schema.timestamp_column},
-          {"timestamp_unit", TimestampUnitName(info.schema.timestamp_unit)},
-          {"pattern", info.pattern},
-          {"validation_mode", ValidationModeName(info.validation_mode)},
-          {"validate_uniques", info.validate_uniques},
-          {"total_files", info.files.size()},
-          {"validated_files", info.ValidatedFiles()},
-          {"total_rows", info.TotalRows()},
-          {"total_bytes", info.TotalBytes()},
-          {"min_timestamp", OptionalJson(info.MinTimestamp())},
-          {"max_timestamp", OptionalJson(info.MaxTimestamp())}};
+json SummaryJson(const DatasetSummary& s) {
+  return {{"name", s.name},
+          {"base_path", s.base_path},
+          {"registered_at", FormatUtcMillis(s.registered_at_ms)},
+          {"group_id_column", s.group_id_column},
+          {"timestamp_column", s.timestamp_column},
+          {"timestamp_unit", TimestampUnitName(s.timestamp_unit)},
+          {"pattern", s.pattern},
+          {"validation_mode", ValidationModeName(s.validation_mode)},
+          {"validate_uniques", s.validate_uniques},
+          {"total_files", s.total_files},
+          {"validated_files", s.validated_files},
+          {"total_rows", s.total_rows},
+          {"total_bytes", s.total_bytes},
+          {"min_timestamp", OptionalJson(s.min_timestamp)},
+          {"max_timestamp", OptionalJson(s.max_timestamp)}};
 }
 
 void Print(const std::string& text) {
@@ -108,13 +114,29 @@ void PrintJson(const json& doc) {
 
 struct CatalogOptions {
   std::string catalog;
+  std::string server;  // act through the API server at this URL instead of a catalog
   bool json = false;
 };
 
 void AddCatalogOptions(CLI::App* command, CatalogOptions* options) {
   command->add_option("--catalog", options->catalog,
                       "Catalog directory (default: $FROCKET_CATALOG_DIR, else ~/.frocket)");
+  command->add_option("--server", options->server,
+                      "Act through the frocket API server at this URL (http://host:port) "
+                      "instead of the local catalog");
   command->add_flag("--json", options->json, "Print one JSON document instead of tables");
+}
+
+void CheckOneTarget(const CatalogOptions& options) {
+  if (!options.server.empty() && !options.catalog.empty()) {
+    ThrowInvalid("give --catalog or --server, not both");
+  }
+}
+
+// The dataset's path on the server: names are checked first, so they need no escaping.
+std::string DatasetPath(const std::string& name, const std::string& action) {
+  CheckDatasetName(name);
+  return "/datasets/" + name + "/" + action;
 }
 
 std::unique_ptr<MetadataStore> OpenStore(const CatalogOptions& options, std::string* dir) {
@@ -139,66 +161,109 @@ struct RegisterOptions {
   bool no_validate_uniques = false;
 };
 
+// The register body of the API for a request (absolute local paths: the CLI's working
+// directory is not the server's).
+std::string RegisterBody(const RegistrationRequest& request) {
+  std::string base_path = request.base_path;
+  if (!base_path.empty() && base_path[0] != '/' && base_path.find("://") == std::string::npos) {
+    base_path = std::filesystem::absolute(base_path).lexically_normal().string();
+  }
+  std::string mode = ValidationModeName(request.validation_mode);
+  for (char& c : mode) c = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  json body = {{"name", request.name},
+               {"basepath", base_path},
+               {"groupIdColumn", request.group_id_column},
+               {"timestampColumn", request.timestamp_column},
+               {"timestampUnit", TimestampUnitName(request.timestamp_unit)},
+               {"pattern", request.pattern},
+               {"validationMode", mode},
+               {"validateUniques", request.validate_uniques}};
+  return body.dump();
+}
+
 void RunRegister(RegisterOptions& options) {
+  CheckOneTarget(options.catalog);
   RegistrationRequest& request = options.request;
   request.timestamp_unit = ParseTimestampUnit(options.unit);
   request.validation_mode = ParseValidationMode(options.validation);
   request.validate_uniques = !options.no_validate_uniques;
   CheckDatasetName(request.name);
-  std::string dir;
-  std::unique_ptr<MetadataStore> store = OpenStore(options.catalog, &dir);
-  DatasetInfo info = RegisterDataset(request);
-  // Only to tell the user; another process may still replace it between this and Put.
-  std::optional<DatasetInfo> previous;
-  try {
-    previous = store->Get(request.name);
-  } catch (const Error&) {
-    // An unreadable old record is replaced all the same: registering is how to repair it.
+  DatasetSummary summary;
+  bool replaced = false;
+  std::string where;
+  if (!options.catalog.server.empty()) {
+    server::ApiClient client(options.catalog.server);
+    nlohmann::ordered_json reply = client.Call("POST", "/datasets/register", RegisterBody(request));
+    summary = server::DatasetSummaryFromApi(reply.value("dataset", nlohmann::ordered_json()),
+                                            "the server's answer");
+    replaced = reply.value("replaced", false);
+    where = "  server: " + client.url() + "\n";
+  } else {
+    std::string dir;
+    std::unique_ptr<MetadataStore> store = OpenStore(options.catalog, &dir);
+    server::RegisterOutcome outcome = server::RegisterAndStore(*store, request);
+    summary = server::SummarizeDataset(outcome.info);
+    replaced = outcome.replaced;
+    where = "  catalog: " + dir + "\n";
   }
-  store->Put(info);
 
   if (options.catalog.json) {
-    PrintJson(
-        {{"success", true}, {"replaced", previous.has_value()}, {"dataset", SummaryJson(info)}});
+    PrintJson({{"success", true}, {"replaced", replaced}, {"dataset", SummaryJson(summary)}});
     return;
   }
-  std::string out = std::string(previous ? "replaced" : "registered") + " dataset " +
-                    Quote(info.name) + ": " + std::to_string(info.files.size()) + " files, " +
-                    std::to_string(info.TotalRows()) + " rows, " + HumanBytes(info.TotalBytes()) +
-                    "\n";
-  out += "  validated " + std::to_string(info.ValidatedFiles()) + " of " +
-         std::to_string(info.files.size()) + " files (mode " +
-         ValidationModeName(info.validation_mode) + ")" +
-         (info.validate_uniques ? ", group ids unique across them" : ", group ids not checked") +
+  std::string out = std::string(replaced ? "replaced" : "registered") + " dataset " +
+                    Quote(summary.name) + ": " + std::to_string(summary.total_files) + " files, " +
+                    std::to_string(summary.total_rows) + " rows, " +
+                    HumanBytes(summary.total_bytes) + "\n";
+  out += "  validated " + std::to_string(summary.validated_files) + " of " +
+         std::to_string(summary.total_files) + " files (mode " +
+         ValidationModeName(summary.validation_mode) + ")" +
+         (summary.validate_uniques ? ", group ids unique across them" : ", group ids not checked") +
          "\n";
-  out += "  time range: " + TimeRangeText(info) + "\n";
-  out += "  catalog: " + dir + "\n";
+  out += "  time range: " + TimeRangeText(summary) + "\n";
+  out += where;
   Print(out);
 }
 
 // ---- list ----
 
 void RunList(const CatalogOptions& options) {
-  std::string dir;
-  std::unique_ptr<MetadataStore> store = OpenStore(options, &dir);
-  std::vector<DatasetInfo> datasets = store->List();
+  CheckOneTarget(options);
+  std::vector<DatasetSummary> datasets;
+  std::string where_key, where;
+  if (!options.server.empty()) {
+    server::ApiClient client(options.server);
+    nlohmann::ordered_json reply = client.Call("GET", "/datasets");
+    if (!reply.is_array()) ThrowIo("the server's dataset list is not a JSON array");
+    for (const auto& item : reply) {
+      datasets.push_back(server::DatasetSummaryFromApi(item, "the server's dataset list"));
+    }
+    where_key = "server";
+    where = client.url();
+  } else {
+    std::unique_ptr<MetadataStore> store = OpenStore(options, &where);
+    for (const DatasetInfo& info : store->List())
+      datasets.push_back(server::SummarizeDataset(info));
+    where_key = "catalog";
+  }
   if (options.json) {
     json list = json::array();
-    for (const DatasetInfo& info : datasets) list.push_back(SummaryJson(info));
-    PrintJson({{"catalog", dir}, {"datasets", list}});
+    for (const DatasetSummary& s : datasets) list.push_back(SummaryJson(s));
+    PrintJson({{where_key, where}, {"datasets", list}});
     return;
   }
   if (datasets.empty()) {
-    Print("no datasets in the catalog " + dir + "\n");
+    Print("no datasets " +
+          std::string(options.server.empty() ? "in the catalog " : "on the server ") + where +
+          "\n");
     return;
   }
   Table table({"NAME", "FILES", "ROWS", "SIZE", "GROUP ID", "TIMESTAMP", "REGISTERED"});
-  for (const DatasetInfo& info : datasets) {
-    table.Add(
-        {info.name, std::to_string(info.files.size()), std::to_string(info.TotalRows()),
-         HumanBytes(info.TotalBytes()), info.schema.group_id_column,
-         info.schema.timestamp_column + " (" + TimestampUnitName(info.schema.timestamp_unit) + ")",
-         FormatUtcMillis(info.registered_at_ms)});
+  for (const DatasetSummary& s : datasets) {
+    table.Add({s.name, std::to_string(s.total_files), std::to_string(s.total_rows),
+               HumanBytes(s.total_bytes), s.group_id_column,
+               s.timestamp_column + " (" + TimestampUnitName(s.timestamp_unit) + ")",
+               FormatUtcMillis(s.registered_at_ms)});
   }
   Print(table.Render(""));
 }
@@ -246,7 +311,7 @@ std::string InfoText(const DatasetInfo& info, bool full) {
   out += "rows:        " + std::to_string(info.TotalRows()) + "\n";
   out += "size:        " + std::to_string(info.TotalBytes()) + " bytes (" +
          HumanBytes(info.TotalBytes()) + ")\n";
-  out += "time range:  " + TimeRangeText(info) + "\n";
+  out += "time range:  " + TimeRangeText(server::SummarizeDataset(info)) + "\n";
 
   out += "\nschema:\n";
   Table schema({"COLUMN", "KIND", "STORAGE TYPE", "NOTE"});
@@ -287,14 +352,25 @@ std::string InfoText(const DatasetInfo& info, bool full) {
 }
 
 void RunInfo(const InfoOptions& options) {
-  std::string dir;
-  std::unique_ptr<MetadataStore> store = OpenStore(options.catalog, &dir);
-  DatasetInfo info = GetOrThrow(*store, options.name, dir);
+  CheckOneTarget(options.catalog);
+  DatasetInfo info;
+  if (!options.catalog.server.empty()) {
+    server::ApiClient client(options.catalog.server);
+    nlohmann::ordered_json schema =
+        client.Call("GET", DatasetPath(options.name, "schema?full=true"));
+    nlohmann::ordered_json parts = client.Call("GET", DatasetPath(options.name, "parts"));
+    info = server::DatasetInfoFromApi(schema, parts,
+                                      "the server's description of " + Quote(options.name));
+  } else {
+    std::string dir;
+    std::unique_ptr<MetadataStore> store = OpenStore(options.catalog, &dir);
+    info = GetOrThrow(*store, options.name, dir);
+  }
   if (!options.catalog.json) {
     Print(InfoText(info, options.full));
     return;
   }
-  json doc = SummaryJson(info);
+  json doc = SummaryJson(server::SummarizeDataset(info));
   json record = DatasetInfoToJson(info);
   doc["version"] = record["version"];
   doc["columns"] = record["columns"];
@@ -315,14 +391,28 @@ struct UnregisterOptions {
 };
 
 void RunUnregister(const UnregisterOptions& options) {
-  std::string dir;
-  std::unique_ptr<MetadataStore> store = OpenStore(options.catalog, &dir);
-  if (!options.force) {
-    // Reading first refuses a record this frocket cannot read (damaged, or written by a newer
-    // version), which --force removes anyway, and an unknown name, which --force accepts.
-    GetOrThrow(*store, options.name, dir);
+  CheckOneTarget(options.catalog);
+  bool found = false;
+  if (!options.catalog.server.empty()) {
+    server::ApiClient client(options.catalog.server);
+    nlohmann::ordered_json reply = client.Call(
+        "POST", DatasetPath(options.name, options.force ? "unregister?force=true" : "unregister"));
+    found = reply.value("datasetFound", false);
+    if (!found && !options.force) {
+      ThrowInvalid("no dataset named " + Quote(options.name) + " on the server " + client.url());
+    }
+  } else {
+    std::string dir;
+    std::unique_ptr<MetadataStore> store = OpenStore(options.catalog, &dir);
+    if (!options.force) {
+      // Reading first refuses a record this frocket cannot read (damaged, or written by a
+      // newer version), which --force removes anyway, and an unknown name, which --force
+      // accepts.
+      GetOrThrow(*store, options.name, dir);
+    }
+    // No guard here: a local catalog does not know about queries in other processes.
+    found = server::UnregisterDataset(*store, options.name, options.force, 0, 0).found;
   }
-  bool found = store->Delete(options.name);
   if (options.catalog.json) {
     PrintJson({{"success", true}, {"dataset_found", found}});
     return;

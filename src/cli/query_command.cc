@@ -15,6 +15,7 @@
 #include "common/error.h"
 #include "engine/query_engine.h"
 #include "query/query_parser.h"
+#include "server/api_client.h"
 
 namespace frocket::cli {
 namespace {
@@ -30,6 +31,7 @@ struct QueryOptions {
   int threads = 0;
   bool scan_only = false;
   std::string catalog;
+  std::string server;  // run through the API server at this URL
 };
 
 std::string ReadQueryFile(const std::string& path) {
@@ -54,9 +56,16 @@ class ProgressBar {
         std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
     std::string bar(filled, '#');
     bar.append(width - filled, '.');
-    std::fprintf(stderr, "\r[%s] %lld/%lld files, %.1fM rows, %.1fs", bar.c_str(),
-                 static_cast<long long>(p.files_done), static_cast<long long>(p.files_total),
-                 double(p.rows_done) / 1e6, seconds);
+    // A server's progress lines count tasks only (rows_total < 0): no rows then.
+    if (p.rows_total >= 0) {
+      std::fprintf(stderr, "\r[%s] %lld/%lld files, %.1fM rows, %.1fs", bar.c_str(),
+                   static_cast<long long>(p.files_done), static_cast<long long>(p.files_total),
+                   double(p.rows_done) / 1e6, seconds);
+    } else {
+      std::fprintf(stderr, "\r[%s] %lld/%lld files, %.1fs", bar.c_str(),
+                   static_cast<long long>(p.files_done), static_cast<long long>(p.files_total),
+                   seconds);
+    }
     std::fflush(stderr);
     drawn_ = true;
   }
@@ -160,6 +169,39 @@ std::string RenderTable(const json& r) {
 
 void Print(const std::string& text) { std::fwrite(text.data(), 1, text.size(), stdout); }
 
+// Runs the query through the server's streamed query endpoint, drawing its progress lines on
+// the bar. Returns the result or the error document as the local engine would (an unknown
+// dataset, like locally, throws instead).
+json RunOnServer(const QueryOptions& options, const std::string& text, ProgressBar& bar) {
+  if (options.scan_only) ThrowInvalid("--scan-only runs locally only; drop --server");
+  if (options.threads != 0) ThrowInvalid("--threads applies to local queries; drop --server");
+  if (!options.catalog.empty()) ThrowInvalid("give --catalog or --server, not both");
+  CheckDatasetName(options.name);
+  server::ApiClient client(options.server);
+  server::ApiClient::Reply reply = client.Send(
+      "POST", "/datasets/" + options.name + "/query?stream=true", text, [&bar](const json& line) {
+        if (!line.is_object() || !line.contains("tasks") || !line["tasks"].is_object()) return;
+        QueryProgress p;
+        for (const auto& [state, count] : line["tasks"].items()) {
+          if (count.is_number_integer()) p.files_total += count.get<int64_t>();
+        }
+        p.files_done = line["tasks"].value("ENDED_SUCCESS", int64_t{0});
+        p.rows_total = -1;
+        bar.Update(p);
+      });
+  if (reply.status == 404 || reply.status == 413 || reply.status == 429 || reply.status == 503) {
+    // Not a query's failure but the request's: said on stderr, as locally.
+    server::ThrowApiReplyError(reply.status, reply.body, client.url());
+  }
+  json result = std::move(reply.body);
+  // The error document as the local engine writes it; the server adds errorMessage for Funnel
+  // Rocket clients.
+  if (result.is_object() && !result.value("success", false)) result.erase("errorMessage");
+  return result;
+}
+
+int PrintResult(const QueryOptions& options, const json& result);
+
 int RunQueryCommand(const QueryOptions& options) {
   if (options.format != "table" && options.format != "json") {
     ThrowInvalid("--format must be table or json, not '" + options.format + "'");
@@ -170,12 +212,19 @@ int RunQueryCommand(const QueryOptions& options) {
                      : !options.file.empty() ? ReadQueryFile(options.file)
                                              : options.text;
 
+  ProgressBar bar(::isatty(STDERR_FILENO) != 0);
+  json result;
+  if (!options.server.empty()) {
+    result = RunOnServer(options, text, bar);
+    bar.Finish();
+    return PrintResult(options, result);
+  }
+
   const std::string dir = ResolveCatalogDir(options.catalog);
   std::unique_ptr<MetadataStore> store = OpenLocalMetadataStore(dir);
   std::optional<DatasetInfo> dataset = store->Get(options.name);
   if (!dataset) ThrowInvalid("no dataset named '" + options.name + "' in the catalog " + dir);
 
-  ProgressBar bar(::isatty(STDERR_FILENO) != 0);
   EngineOptions engine;
   engine.threads = options.threads;
   engine.on_progress = [&bar](const QueryProgress& p) { bar.Update(p); };
@@ -196,8 +245,13 @@ int RunQueryCommand(const QueryOptions& options) {
     Print(doc.dump(2) + "\n");
     return 0;
   }
-  json result = RunQueryText(*dataset, text, engine);
+  result = RunQueryText(*dataset, text, engine);
   bar.Finish();
+  return PrintResult(options, result);
+}
+
+// Prints a result or error document as --format asks; returns the exit code.
+int PrintResult(const QueryOptions& options, const json& result) {
   const bool ok = result.value("success", false);
   if (options.format == "json") {
     Print(result.dump(2, ' ', false, json::error_handler_t::replace) + "\n");
@@ -211,7 +265,10 @@ int RunQueryCommand(const QueryOptions& options) {
       message += " (at " + e["path"].get<std::string>() + ")";
     std::fprintf(stderr, "frocket: %s\n", message.c_str());
     const std::string kind = e.value("kind", "");
-    return kind == "STORAGE" || kind == "INTERNAL" || kind == "TIMEOUT" ? 1 : 2;
+    return kind == "STORAGE" || kind == "INTERNAL" || kind == "TIMEOUT" || kind == "UNAVAILABLE" ||
+                   kind == "BUSY"
+               ? 1
+               : 2;
   }
   return 0;
 }
@@ -233,6 +290,8 @@ void AddQueryCommand(CLI::App& app) {
                 "benchmark floor)");
   cmd->add_option("--catalog", options->catalog,
                   "Catalog directory (default: $FROCKET_CATALOG_DIR, else ~/.frocket)");
+  cmd->add_option("--server", options->server,
+                  "Run the query through the frocket API server at this URL (http://host:port)");
   cmd->callback([options]() {
     int code = RunQueryCommand(*options);
     if (code != 0) {
