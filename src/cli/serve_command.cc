@@ -1,17 +1,14 @@
 #include "cli/serve_command.h"
 
-#include <pthread.h>
-#include <signal.h>
-
 #include <CLI/CLI.hpp>
 #include <chrono>
 #include <cstdio>
 #include <memory>
 #include <string>
-#include <thread>
 
 #include "catalog/dataset_info.h"
 #include "catalog/metadata_store.h"
+#include "cli/stop_signals.h"
 #include "cluster/invoker.h"
 #include "common/error.h"
 #include "server/api_server.h"
@@ -52,11 +49,6 @@ void CheckRedisUrl(const std::string& url) {
     ThrowInvalid("--redis must be a URL redis://[user:password@]host:port[/db], not '" +
                  RedisForDisplay(url) + "'");
   }
-}
-
-std::string NowText() {
-  const auto now = std::chrono::system_clock::now().time_since_epoch();
-  return FormatUtcMillis(std::chrono::duration_cast<std::chrono::milliseconds>(now).count());
 }
 
 void RunServe(const ServeOptions& options) {
@@ -107,18 +99,11 @@ void RunServe(const ServeOptions& options) {
   server_options.unregister_guard_seconds = options.unregister_guard_seconds;
   server_options.uses_redis = !options.redis.empty();
   server_options.request_log = [](const std::string& line) {
-    std::fprintf(stderr, "%s %s\n", NowText().c_str(), line.c_str());
+    std::fprintf(stderr, "%s %s\n", LogTimeText().c_str(), line.c_str());
   };
 
-  // Signals are taken by one thread with sigwait, so they never interrupt the server's
-  // threads (which inherit the blocked mask) and Stop() runs outside a signal handler.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  // A client that leaves mid-answer must not kill the server.
-  signal(SIGPIPE, SIG_IGN);
+  // Blocked before the server starts its threads, so that they inherit the mask.
+  BlockStopSignals();
 
   server::ApiServer server(server_options, store, invoker);
   server.Bind();
@@ -126,22 +111,8 @@ void RunServe(const ServeOptions& options) {
               server.port(), invoker_name.c_str(), where.c_str());
   std::fflush(stdout);
 
-  std::thread signal_thread([&server, signals] {
-    int signal_number = 0;
-    sigwait(&signals, &signal_number);
-    server.Stop();
-  });
-  try {
-    server.Serve();
-  } catch (...) {
-    pthread_kill(signal_thread.native_handle(), SIGTERM);
-    signal_thread.join();
-    throw;
-  }
-  // Serve returns only after Stop(), which the signal thread called (or will: wake it).
-  pthread_kill(signal_thread.native_handle(), SIGTERM);
-  signal_thread.join();
-  std::fprintf(stderr, "%s frocket serve: stopped\n", NowText().c_str());
+  RunUntilStopSignal([&server] { server.Serve(); }, [&server] { server.Stop(); });
+  std::fprintf(stderr, "%s frocket serve: stopped\n", LogTimeText().c_str());
 }
 
 }  // namespace

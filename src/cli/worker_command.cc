@@ -1,7 +1,5 @@
 #include "cli/worker_command.h"
 
-#include <pthread.h>
-#include <signal.h>
 #include <unistd.h>
 
 #include <CLI/CLI.hpp>
@@ -9,11 +7,10 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
-#include <ctime>
 #include <memory>
 #include <string>
-#include <thread>
 
+#include "cli/stop_signals.h"
 #include "cluster/redis_client.h"
 #include "cluster/worker.h"
 #include "common/error.h"
@@ -29,15 +26,6 @@ struct WorkerCommandOptions {
   std::string cache_dir;
   int64_t cache_mb = 1024;
 };
-
-std::string NowText() {
-  std::time_t now = std::time(nullptr);
-  std::tm tm{};
-  gmtime_r(&now, &tm);
-  char buffer[32];
-  std::strftime(buffer, sizeof buffer, "%Y-%m-%dT%H:%M:%SZ", &tm);
-  return buffer;
-}
 
 void RunWorkerCommand(const WorkerCommandOptions& options) {
   if (options.redis.empty()) {
@@ -70,44 +58,24 @@ void RunWorkerCommand(const WorkerCommandOptions& options) {
   std::atomic<bool> stop{false};
   worker.stop = &stop;
   worker.on_log = [](const std::string& line) {
-    std::fprintf(stderr, "%s frocket worker: %s\n", NowText().c_str(), line.c_str());
+    std::fprintf(stderr, "%s frocket worker: %s\n", LogTimeText().c_str(), line.c_str());
   };
   worker.on_task = [](const WorkerTaskLog& log) {
     std::fprintf(stderr,
                  "%s frocket worker: request=%s task=%lld file=%s attempt=%lld %.3fs %s%s\n",
-                 NowText().c_str(), log.request_id.c_str(), static_cast<long long>(log.task),
+                 LogTimeText().c_str(), log.request_id.c_str(), static_cast<long long>(log.task),
                  log.file.empty() ? "?" : log.file.c_str(), static_cast<long long>(log.attempt),
                  log.seconds, log.outcome.c_str(), log.cache_hit ? " (cache hit)" : "");
   };
 
-  // Signals are taken by one thread with sigwait, so they never interrupt a task; the slots
-  // finish their current task and exit.
-  sigset_t signals;
-  sigemptyset(&signals);
-  sigaddset(&signals, SIGINT);
-  sigaddset(&signals, SIGTERM);
-  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  signal(SIGPIPE, SIG_IGN);
-  std::thread signal_thread([&stop, signals] {
-    int signal_number = 0;
-    sigwait(&signals, &signal_number);
-    stop = true;
-  });
+  // Signals never interrupt a task: on SIGINT or SIGTERM the slots finish their current task
+  // and exit.
+  BlockStopSignals();
   std::fprintf(stderr, "%s frocket worker: taking tasks from Redis at %s (%d thread%s)\n",
-               NowText().c_str(), ParseRedisUrl(options.redis).Display().c_str(), options.threads,
-               options.threads == 1 ? "" : "s");
-  try {
-    RunWorker(worker);
-  } catch (...) {
-    stop = true;
-    pthread_kill(signal_thread.native_handle(), SIGTERM);
-    signal_thread.join();
-    throw;
-  }
-  // RunWorker returns only once `stop` is set, by the signal thread: it has ended or is ending.
-  pthread_kill(signal_thread.native_handle(), SIGTERM);
-  signal_thread.join();
-  std::fprintf(stderr, "%s frocket worker: stopped\n", NowText().c_str());
+               LogTimeText().c_str(), ParseRedisUrl(options.redis).Display().c_str(),
+               options.threads, options.threads == 1 ? "" : "s");
+  RunUntilStopSignal([&worker] { RunWorker(worker); }, [&stop] { stop = true; });
+  std::fprintf(stderr, "%s frocket worker: stopped\n", LogTimeText().c_str());
 }
 
 }  // namespace
