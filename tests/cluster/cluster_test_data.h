@@ -12,10 +12,13 @@
 #include <thread>
 #include <vector>
 
+#include "cluster/invoker.h"
+#include "cluster/redis_client.h"
 #include "cluster/worker.h"
 #include "engine/query_engine.h"
 #include "engine/result_builder.h"
 #include "query/query_parser.h"
+#include "support/redis_server.h"
 #include "support/test_dataset.h"
 
 namespace frocket::cluster_testing {
@@ -109,6 +112,33 @@ class WorkerThread {
   WorkerOptions options_;
   std::atomic<bool> stop_{false};
   std::thread thread_;
+};
+
+// The common ground of the queue tests: a real redis-server, a six-file test dataset and a
+// connection to that Redis. Skips when redis-server is missing.
+class RedisDatasetTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    FROCKET_SKIP_WITHOUT_REDIS();
+    redis_server_ = std::make_unique<test_support::TestRedisServer>();
+    dataset_ = testing::WriteTestDataset(EventsSpec(6), dir_.path(), "events");
+    redis_ = std::make_unique<RedisConnection>(ParseRedisUrl(redis_server_->url()),
+                                               std::chrono::seconds(2));
+  }
+
+  // Runs `text` through `invoker` and returns the comparable result document.
+  nlohmann::ordered_json RunQuery(QueryInvoker& invoker, const std::string& text,
+                                  const std::string& request_id, InvokeStats* stats = nullptr,
+                                  InvokeOptions options = {}) {
+    Query query = MustParse(text, dataset_);
+    options.request_id = request_id;
+    return Comparable(query, invoker.Run(dataset_, query, text, options, stats));
+  }
+
+  std::unique_ptr<test_support::TestRedisServer> redis_server_;
+  testing::TempDirectory dir_;
+  DatasetInfo dataset_;
+  std::unique_ptr<RedisConnection> redis_;
 };
 
 }  // namespace frocket::cluster_testing

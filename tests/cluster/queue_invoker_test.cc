@@ -25,16 +25,8 @@ using cluster_testing::MustParse;
 using cluster_testing::WorkerThread;
 using std::chrono::milliseconds;
 
-class QueueInvokerTest : public ::testing::Test {
+class QueueInvokerTest : public cluster_testing::RedisDatasetTest {
  protected:
-  void SetUp() override {
-    FROCKET_SKIP_WITHOUT_REDIS();
-    redis_server_ = std::make_unique<test_support::TestRedisServer>();
-    dataset_ = testing::WriteTestDataset(cluster_testing::EventsSpec(6), dir_.path(), "events");
-    redis_ = std::make_unique<RedisConnection>(ParseRedisUrl(redis_server_->url()),
-                                               std::chrono::seconds(2));
-  }
-
   QueueConfig Config() const {
     QueueConfig config;
     config.redis_url = redis_server_->url();
@@ -65,15 +57,6 @@ class QueueInvokerTest : public ::testing::Test {
     return all;
   }
 
-  // Runs `text` through `invoker` and returns the comparable result document.
-  nlohmann::ordered_json RunQuery(QueryInvoker& invoker, const std::string& text,
-                                  const std::string& request_id, InvokeStats* stats = nullptr,
-                                  InvokeOptions options = {}) {
-    Query query = MustParse(text, dataset_);
-    options.request_id = request_id;
-    return Comparable(query, invoker.Run(dataset_, query, text, options, stats));
-  }
-
   // Request keys left in Redis.
   std::vector<std::string> RequestKeysLeft() {
     RedisReply keys = redis_->Command({"KEYS", "t:req:*"});
@@ -84,10 +67,6 @@ class QueueInvokerTest : public ::testing::Test {
 
   int64_t QueueLength() { return redis_->Command({"LLEN", "t:queue"}).integer; }
 
-  std::unique_ptr<test_support::TestRedisServer> redis_server_;
-  testing::TempDirectory dir_;
-  DatasetInfo dataset_;
-  std::unique_ptr<RedisConnection> redis_;
   std::mutex log_mutex_;
   std::vector<std::string> log_;
 };

@@ -24,16 +24,8 @@ using std::chrono::milliseconds;
 using test_support::BackgroundProcess;
 using test_support::EnvironmentList;
 
-class WorkerProcessTest : public ::testing::Test {
+class WorkerProcessTest : public cluster_testing::RedisDatasetTest {
  protected:
-  void SetUp() override {
-    FROCKET_SKIP_WITHOUT_REDIS();
-    redis_server_ = std::make_unique<test_support::TestRedisServer>();
-    dataset_ = testing::WriteTestDataset(cluster_testing::EventsSpec(6), dir_.path(), "events");
-    redis_ = std::make_unique<RedisConnection>(ParseRedisUrl(redis_server_->url()),
-                                               std::chrono::seconds(2));
-  }
-
   // Workers finish their current task and exit within a second of SIGTERM; signal them all at
   // once instead of one after another.
   void TearDown() override {
@@ -68,14 +60,6 @@ class WorkerProcessTest : public ::testing::Test {
     return config;
   }
 
-  nlohmann::ordered_json RunQuery(QueryInvoker& invoker, const std::string& text,
-                                  const std::string& request_id, InvokeStats* stats = nullptr) {
-    Query query = MustParse(text, dataset_);
-    InvokeOptions options;
-    options.request_id = request_id;
-    return Comparable(query, invoker.Run(dataset_, query, text, options, stats));
-  }
-
   // The pid of a worker running some task of `request_id`, once one is.
   int64_t PidRunningATask(const std::string& request_id) {
     const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
@@ -104,10 +88,6 @@ class WorkerProcessTest : public ::testing::Test {
     return all;
   }
 
-  std::unique_ptr<test_support::TestRedisServer> redis_server_;
-  testing::TempDirectory dir_;
-  DatasetInfo dataset_;
-  std::unique_ptr<RedisConnection> redis_;
   std::vector<std::unique_ptr<BackgroundProcess>> workers_;
 };
 
