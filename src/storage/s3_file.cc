@@ -20,8 +20,8 @@ constexpr uint64_t kMaxPrefetchedBytes = 256 * 1024 * 1024;
 
 using Segments = std::map<uint64_t, std::shared_ptr<const std::string>>;
 
-// Copies [offset, offset + length) from segments that cover it without holes; false when they
-// do not.
+// Whether segments cover [offset, offset + length) without holes; when they do and `out` is
+// not null, copies the bytes there.
 bool CopyFromSegments(const Segments& segments, uint64_t offset, uint64_t length, uint8_t* out) {
   uint64_t pos = offset;
   const uint64_t end = offset + length;
@@ -33,24 +33,15 @@ bool CopyFromSegments(const Segments& segments, uint64_t offset, uint64_t length
     const uint64_t seg_end = seg_begin + it->second->size();
     if (pos >= seg_end) return false;
     const uint64_t n = std::min(end, seg_end) - pos;
-    std::memcpy(out + (pos - offset), it->second->data() + (pos - seg_begin), n);
+    if (out != nullptr)
+      std::memcpy(out + (pos - offset), it->second->data() + (pos - seg_begin), n);
     pos += n;
   }
   return true;
 }
 
 bool Covered(const Segments& segments, uint64_t offset, uint64_t length) {
-  uint64_t pos = offset;
-  const uint64_t end = offset + length;
-  while (pos < end) {
-    auto it = segments.upper_bound(pos);
-    if (it == segments.begin()) return false;
-    --it;
-    const uint64_t seg_end = it->first + it->second->size();
-    if (pos >= seg_end) return false;
-    pos = seg_end;
-  }
-  return true;
+  return CopyFromSegments(segments, offset, length, nullptr);
 }
 
 class S3File final : public RandomAccessFile {
