@@ -30,13 +30,6 @@ using nlohmann::json;
 using Result = test_support::CommandResult;
 using test_support::EnvironmentList;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 // Runs frocket with `args` and `env` on top of this process's environment, capturing output.
 Result Frocket(const std::vector<std::string>& args, const EnvironmentList& env = {}) {
   return test_support::RunFrocket(args, env);
@@ -277,7 +270,7 @@ TEST(CatalogCliTest, UnregisterForce) {
   // A record written by a newer frocket is refused without --force, removed with it.
   ASSERT_EQ(Frocket(RegisterArgs(catalog, "future", data)).exit_code, 0);
   std::string path = catalog + "/datasets/future.json";
-  json doc = json::parse(ReadFile(path));
+  json doc = json::parse(test_support::ReadWholeFile(path));
   doc["version"] = 99;
   catalog_testing::WriteText(path, doc.dump());
   r = Frocket({"info", "future", "--catalog", catalog});
@@ -319,7 +312,7 @@ TEST(CatalogCliTest, ConcurrentRegistrationsBothLand) {
   for (const auto& e : std::filesystem::directory_iterator(catalog + "/datasets")) {
     std::string file = e.path().filename().string();
     EXPECT_NE(file[0], '.') << file;
-    json doc = json::parse(ReadFile(e.path().string()));
+    json doc = json::parse(test_support::ReadWholeFile(e.path().string()));
     EXPECT_EQ(doc["version"], 1);
     EXPECT_EQ(doc["files"].size(), 2u);
   }

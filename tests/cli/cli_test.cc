@@ -26,13 +26,6 @@ using nlohmann::json;
 
 using Result = test_support::CommandResult;
 
-std::string ReadFile(const std::string& path) {
-  std::ifstream in(path, std::ios::binary);
-  std::stringstream buffer;
-  buffer << in.rdbuf();
-  return buffer.str();
-}
-
 // Runs the frocket binary with `args`, capturing stdout and stderr.
 Result Frocket(const std::vector<std::string>& args) { return test_support::RunFrocket(args); }
 
@@ -198,7 +191,7 @@ class CliCorpusTest : public testing::Test {
   void ExpectMatchesDuckDb(const std::string& file) {
     SCOPED_TRACE(file);
     std::vector<std::string> expected =
-        Lines(ReadFile(corpus_ + "/expected/duckdb/" + file + ".jsonl"));
+        Lines(test_support::ReadWholeFile(corpus_ + "/expected/duckdb/" + file + ".jsonl"));
     ASSERT_FALSE(expected.empty());
     json header = json::parse(expected[0]);
     Result r = Frocket({"cat", Data(file), "--format", "jsonl"});
@@ -289,7 +282,7 @@ TEST_F(CliCorpusTest, CatCsvMatchesGeneratedGroundTruth) {
   const std::string columns =
       "id,b,i8,i16,i32,i64,u8,u16,u32,u64,dec_4_2,dec_18_3,dec_38_10,d,s,cat,uid";
   std::vector<std::vector<std::string>> truth =
-      ParseCsv(ReadFile(Data("generated/gen_expected.csv")));
+      ParseCsv(test_support::ReadWholeFile(Data("generated/gen_expected.csv")));
   ASSERT_EQ(truth.size(), 5001u);
   std::vector<size_t> picked;
   std::vector<std::string> wanted = ParseCsv(columns + "\n")[0];
@@ -320,9 +313,11 @@ TEST_F(CliCorpusTest, CatCsvMatchesGeneratedGroundTruth) {
 }
 
 TEST_F(CliCorpusTest, CatJsonlMatchesGeneratedGroundTruth) {
-  std::vector<std::string> truth = Lines(ReadFile(Data("generated/gen_expected.jsonl")));
+  std::vector<std::string> truth =
+      Lines(test_support::ReadWholeFile(Data("generated/gen_expected.jsonl")));
   std::map<std::string, std::string> types;
-  for (const std::string& line : Lines(ReadFile(Data("generated/gen_schema.txt")))) {
+  for (const std::string& line :
+       Lines(test_support::ReadWholeFile(Data("generated/gen_schema.txt")))) {
     size_t tab = line.find('\t');
     size_t tab2 = line.find('\t', tab + 1);
     types[line.substr(0, tab)] = line.substr(tab + 1, tab2 - tab - 1);
@@ -446,7 +441,7 @@ TEST_F(CliCorpusTest, BadFilesExitWithTwo) {
 }
 
 TEST_F(CliCorpusTest, InspectMatchesManifest) {
-  json manifest = json::parse(ReadFile(corpus_ + "/manifest.json"));
+  json manifest = json::parse(test_support::ReadWholeFile(corpus_ + "/manifest.json"));
   for (const char* file : {"alltypes_plain.parquet", "floating_orders_nan_count.parquet",
                            "byte_stream_split.zstd.parquet", "datapage_v2.snappy.parquet",
                            "generated/gen_snappy_v1.parquet", "lz4_raw_compressed.parquet"}) {

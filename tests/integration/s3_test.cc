@@ -25,6 +25,7 @@
 #include "support/background_process.h"
 #include "support/fault_proxy.h"
 #include "support/s3_server.h"
+#include "support/scoped_env.h"
 #include "support/test_dataset.h"
 
 namespace frocket {
@@ -64,32 +65,7 @@ std::string ErrorText(const std::function<void()>& f) {
   return "(no error)";
 }
 
-class ScopedEnv {
- public:
-  explicit ScopedEnv(const test_support::EnvironmentList& vars) {
-    for (const auto& [name, value] : vars) {
-      const char* old = std::getenv(name.c_str());
-      saved_.emplace_back(name, old ? std::optional<std::string>(old) : std::nullopt);
-      if (value) {
-        ::setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        ::unsetenv(name.c_str());
-      }
-    }
-  }
-  ~ScopedEnv() {
-    for (const auto& [name, value] : saved_) {
-      if (value) {
-        ::setenv(name.c_str(), value->c_str(), 1);
-      } else {
-        ::unsetenv(name.c_str());
-      }
-    }
-  }
-
- private:
-  test_support::EnvironmentList saved_;
-};
+using test_support::ScopedEnv;
 
 class S3Test : public ::testing::Test {
  protected:

@@ -15,6 +15,7 @@
 
 #include "common/error.h"
 #include "support/redis_server.h"
+#include "support/scoped_env.h"
 #include "unit/catalog/dataset_files.h"
 
 namespace frocket {
@@ -272,28 +273,7 @@ TEST(LocalMetadataStoreTest, TwoStoresOnOneDirectorySeeEachOther) {
 }
 
 // Sets an environment variable for one test and restores it.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    if (value) {
-      ::setenv(name, value, 1);
-    } else {
-      ::unsetenv(name);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using test_support::ScopedEnv;
 
 TEST(ResolveCatalogDirTest, FlagThenEnvironmentThenHome) {
   ScopedEnv home("HOME", "/home/someone");

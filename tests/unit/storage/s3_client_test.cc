@@ -9,6 +9,7 @@
 
 #include "common/error.h"
 #include "storage/s3_file.h"
+#include "support/scoped_env.h"
 
 namespace frocket {
 namespace {
@@ -98,29 +99,7 @@ TEST(S3UrlTest, ParsesBucketAndKey) {
   EXPECT_FALSE(IsS3Url("/data/s3://x"));
 }
 
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const char* value) : name_(name) {
-    const char* old = std::getenv(name);
-    if (old != nullptr) old_ = old;
-    if (value == nullptr) {
-      ::unsetenv(name);
-    } else {
-      ::setenv(name, value, 1);
-    }
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
+using test_support::ScopedEnv;
 
 TEST(S3ConfigTest, ReadsTheEnvironment) {
   ScopedEnv a("AWS_ACCESS_KEY_ID", "AKID");
